@@ -1,0 +1,485 @@
+"""Read catalogue directories of TOML files into typed records, collecting every problem.
+
+A catalogue directory holds one `<tool-id>.toml` per tool, either directly or under
+`tools/`, and optionally a `capabilities.toml` that extends the vocabulary.
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import tomli
+
+from catalog import schema
+from catalog.countries import is_location
+from catalog.licences import is_known
+from catalog.model import Caveat, Catalog, Fact, Option, Source, Tool
+from catalog.problems import Problem, did_you_mean, format_path, key_lines, line_of
+from catalog.schema import Field
+from catalog.vocabulary import BUNDLED_VOCABULARY, Vocabulary, read_vocabulary
+
+BUNDLED_CATALOG = Path(__file__).parent / "data"
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
+# C0 controls (but tab and newline), DEL and C1 controls: never legitimate in catalogue text.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+VOCABULARY_FILE = "capabilities.toml"
+
+
+@dataclass
+class LoadResult:
+    """A catalogue and every problem met while reading it."""
+
+    catalog: Catalog
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Fatal problems."""
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """Soft problems."""
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing fatal was found."""
+        return not self.errors
+
+
+def tool_files(directory: Path) -> list[Path]:
+    """The tool files of a catalogue directory, sorted by name."""
+    base = directory / "tools" if (directory / "tools").is_dir() else directory
+    return sorted(p for p in base.glob("*.toml") if p.name != VOCABULARY_FILE)
+
+
+def load_vocabulary(directories: list[Path]) -> tuple[Vocabulary, list[Problem]]:
+    """The bundled vocabulary extended by any capabilities.toml in the given directories."""
+    vocabulary, problems = read_vocabulary(BUNDLED_VOCABULARY)
+    for directory in directories:
+        extra = directory / VOCABULARY_FILE
+        if extra.is_file() and extra.resolve() != BUNDLED_VOCABULARY.resolve():
+            more, found = read_vocabulary(extra)
+            problems += found
+            vocabulary = vocabulary.merged(more)
+    return vocabulary, problems
+
+
+def load_catalog(directories: list[Path] | None = None, label: str | None = None) -> LoadResult:
+    """Read one or more catalogue directories; tool ids must be unique across them.
+
+    Bulk parsing creates many small objects: the cyclic collector is paused while it runs
+    and the result is frozen, which is most of the cost at 10k+ tools.
+    """
+    directories = [Path(d) for d in (directories or [BUNDLED_CATALOG])]
+    vocabulary, problems = load_vocabulary(directories)
+    tools: dict[str, Tool] = {}
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for directory in directories:
+            if not directory.is_dir():
+                problems.append(Problem(str(directory), 0, "", "not a catalogue directory"))
+                continue
+            files = tool_files(directory)
+            if not files:
+                problems.append(
+                    Problem(str(directory), 0, "", "no tool files (*.toml) found", "warning")
+                )
+            for path in files:
+                tool, found = read_tool(path, vocabulary, label or str(directory))
+                problems += found
+                if tool is None:
+                    continue
+                if tool.id in tools:
+                    problems.append(
+                        Problem(
+                            str(path),
+                            0,
+                            "",
+                            f"duplicate tool id `{tool.id}`: also defined in {tools[tool.id].path}",
+                        )
+                    )
+                    continue
+                tools[tool.id] = tool
+    finally:
+        if enabled:
+            gc.enable()
+    gc.freeze()
+    ordered = {tool_id: tools[tool_id] for tool_id in sorted(tools)}
+    catalog = Catalog(ordered, vocabulary, tuple(str(d) for d in directories))
+    return LoadResult(catalog, sorted(problems))
+
+
+def read_tool(path: Path, vocabulary: Vocabulary, origin: str = "") -> tuple[Tool | None, list[Problem]]:
+    """Parse and validate one tool file. Returns (None, problems) when it cannot be used."""
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
+    except OSError as exc:
+        return None, [Problem(name, 0, "", f"cannot read file: {exc.strerror or exc}")]
+    except UnicodeDecodeError as exc:
+        return None, [Problem(name, 0, "", f"not UTF-8 text (byte {exc.start})")]
+    try:
+        data = tomli.loads(text)
+    except tomli.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", 0) or 0
+        message = getattr(exc, "msg", None) or str(exc)
+        return None, [Problem(name, line, "", f"invalid TOML: {message}")]
+    return ToolReader(path, text, data, vocabulary, origin).read()
+
+
+class ToolReader:
+    """Validates one parsed tool file against the schema, collecting all problems."""
+
+    def __init__(self, path: Path, text: str, data: dict, vocabulary: Vocabulary, origin: str):
+        self.path, self.text, self.data = path, text, data
+        self.vocabulary, self.origin = vocabulary, origin
+        self.problems: list[Problem] = []
+        self._lines: dict[tuple, int] | None = None
+        self.sources: dict[str, Source] = {}
+
+    # -- reporting -------------------------------------------------------------------
+    def problem(self, path: tuple, message: str, severity: str = "error") -> None:
+        """Record a problem at a key path, with the line it is on when that can be found."""
+        if self._lines is None:
+            self._lines = key_lines(self.text)
+        line = line_of(self._lines, path)
+        self.problems.append(Problem(str(self.path), line, format_path(path), message, severity))
+
+    # -- generic checks ----------------------------------------------------------------
+    def check(self, value: Any, spec: Field, path: tuple) -> Any:
+        """The value converted for the model, or None after recording a problem."""
+        kind = spec.kind
+        if kind in ("str", "text"):
+            if not isinstance(value, str) or not value.strip():
+                return self.expected(path, "a non-empty string", value)
+            if CONTROL.search(value):
+                return self.fail(path, "contains a control character; catalogue text must be plain")
+            return value.strip()
+        if kind == "url":
+            if not isinstance(value, str) or not URL.match(value):
+                return self.expected(path, "an http(s) URL", value)
+            return value
+        if kind == "bool":
+            return value if isinstance(value, bool) else self.expected(path, "true or false", value)
+        if kind == "int":
+            if isinstance(value, bool) or not isinstance(value, int):
+                return self.expected(path, "an integer", value)
+            return value
+        if kind == "date":
+            if isinstance(value, datetime):
+                return self.expected(path, "a date like 2026-11-21 (no time)", value)
+            if not isinstance(value, date):
+                return self.expected(path, "a date like 2026-11-21 (unquoted)", value)
+            return value
+        if kind == "slug":
+            if not isinstance(value, str) or not SLUG.match(value):
+                return self.expected(path, "a slug (lowercase letters, digits, dashes)", value)
+            return value
+        if kind == "enum":
+            if not isinstance(value, str):
+                return self.expected(path, f"one of {_choices(spec.choices)}", value)
+            if value not in spec.choices:
+                return self.fail(
+                    path,
+                    f"`{value}` is not one of {_choices(spec.choices)}{did_you_mean(value, spec.choices)}",
+                )
+            return value
+        if kind == "country":
+            if not isinstance(value, str) or not is_location(value):
+                return self.expected(path, "an ISO 3166 alpha-2 country code (e.g. AU) or EU/EEA", value)
+            return value
+        if kind == "spdx":
+            if not isinstance(value, str) or not value.strip():
+                return self.expected(path, "an SPDX licence id", value)
+            if not is_known(value):
+                self.problem(
+                    path,
+                    f"`{value}` is not an OSI-approved SPDX id; use `LicenseRef-proprietary` "
+                    "or `LicenseRef-<name>` for others",
+                    "warning",
+                )
+            return value
+        if kind == "retention":
+            if value == "unlimited" or (isinstance(value, int) and not isinstance(value, bool) and value > 0):
+                return value
+            return self.expected(path, "a number of months or \"unlimited\"", value)
+        if kind.startswith("list-"):
+            return self.check_list(value, spec, path)
+        raise AssertionError(f"schema kind {kind} has no check")  # a bug in schema.py, not input
+
+    def check_list(self, value: Any, spec: Field, path: tuple) -> tuple | None:
+        """Lists: each item checked; duplicates dropped; capabilities and sources resolved."""
+        if not isinstance(value, list):
+            return self.expected(path, "an array", value)
+        item_kind = spec.kind[len("list-"):]
+        out: list = []
+        for index, item in enumerate(value):
+            if item_kind == "str":
+                good = self.check(item, Field("str", ""), path)
+            elif item_kind == "enum":
+                good = self.check(item, Field("enum", "", spec.choices), path)
+            elif item_kind == "country":
+                good = self.check(item, Field("country", ""), path)
+            elif item_kind == "capability":
+                good = self.capability(item, path)
+            elif item_kind == "source":
+                good = self.source_ref(item, path)
+            else:  # pragma: no cover - schema bug
+                raise AssertionError(item_kind)
+            if good is not None and good not in out:
+                out.append(good)
+        return tuple(out)
+
+    def capability(self, item: Any, path: tuple) -> str | None:
+        if not isinstance(item, str):
+            return self.expected(path, "a capability id", item)
+        if item in self.vocabulary:
+            return item
+        exact = self.vocabulary.exact(item)
+        if exact:
+            self.problem(path, f"`{item}` is a name of capability `{exact}`: write the id", "warning")
+            return exact
+        return self.fail(path, f"unknown capability `{item}`{self.vocabulary.suggestion(item)}")
+
+    def source_ref(self, item: Any, path: tuple) -> Source | None:
+        if not isinstance(item, str):
+            return self.expected(path, "a source id", item)
+        if item not in self.sources:
+            return self.fail(
+                path, f"no source with id `{item}` in [[sources]]{did_you_mean(item, self.sources)}"
+            )
+        return self.sources[item]
+
+    def expected(self, path: tuple, what: str, got: Any) -> None:
+        self.problem(path, f"expected {what}, found {_describe(got)}")
+        return None
+
+    def fail(self, path: tuple, message: str) -> None:
+        self.problem(path, message)
+        return None
+
+    def table(self, value: Any, fields: dict[str, Field], path: tuple, extra: tuple = ()) -> dict | None:
+        """Check a table's keys: unknown keys (with a suggestion) and missing required ones."""
+        if not isinstance(value, dict):
+            return self.expected(path, "a table", value)
+        allowed = tuple(fields) + extra
+        for key in value:
+            if key not in allowed:
+                self.problem(path + (key,), f"unknown key `{key}`{did_you_mean(key, allowed)}")
+        for key, spec in fields.items():
+            if spec.required and key not in value:
+                self.problem(path, f"missing required key `{key}`")
+        return value
+
+    # -- the file ------------------------------------------------------------------------
+    def read(self) -> tuple[Tool | None, list[Problem]]:
+        data, stem = self.data, self.path.stem
+        self.table(data, schema.TOOL_FIELDS, ())
+        version = data.get("schema_version")
+        if "schema_version" in data and version != schema.SCHEMA_VERSION:
+            self.problem(("schema_version",), f"unsupported schema_version {version!r}; this release reads 1")
+        if not SLUG.match(stem):
+            self.problem((), f"file name `{stem}` is not a slug (lowercase letters, digits, dashes)")
+        if "id" in data and data["id"] != stem:
+            self.problem(("id",), f"id `{data['id']}` must equal the file name `{stem}`")
+
+        self.read_sources(data.get("sources"))
+        values: dict[str, Any] = {}
+        for key in ("name", "summary", "homepage", "repository", "last_reviewed", "aliases", "capabilities"):
+            if key in data:
+                values[key] = self.check(data[key], schema.TOOL_FIELDS[key], (key,))
+        if data.get("capabilities") == []:
+            self.problem(("capabilities",), "at least one capability is required")
+        reviewed = values.get("last_reviewed")
+        if isinstance(reviewed, date) and reviewed > date.today():
+            self.problem(("last_reviewed",), f"{reviewed} is in the future", "warning")
+        if not self.sources and "sources" not in data:
+            self.problem((), "no [[sources]]: facts cannot be checked", "warning")
+
+        options: list[Option] = []
+        raw_options = data.get("options")
+        if "options" in data:
+            if not isinstance(raw_options, list) or not raw_options:
+                self.expected(("options",), "one or more [[options]] tables", raw_options)
+            else:
+                seen: set[str] = set()
+                for index, raw in enumerate(raw_options):
+                    option = self.read_option(raw, ("options", index))
+                    if option is None:
+                        continue
+                    if option.id in seen:
+                        self.problem(("options", index, "id"), f"duplicate option id `{option.id}`")
+                        continue
+                    seen.add(option.id)
+                    options.append(option)
+
+        if any(p.severity == "error" for p in self.problems):
+            return None, self.problems
+        tool = Tool(
+            id=stem,
+            name=values["name"],
+            summary=values["summary"],
+            homepage=values["homepage"],
+            capabilities=values["capabilities"],
+            last_reviewed=values["last_reviewed"],
+            options=tuple(options),
+            aliases=values.get("aliases") or (),
+            repository=values.get("repository") or "",
+            sources=tuple(self.sources.values()),
+            path=str(self.path),
+            origin=self.origin,
+            origins=(self.origin,) if self.origin else (),
+        )
+        return tool, self.problems
+
+    def read_sources(self, raw: Any) -> None:
+        if raw is None:
+            return
+        if not isinstance(raw, list):
+            self.expected(("sources",), "an array of tables [[sources]]", raw)
+            return
+        for index, entry in enumerate(raw):
+            path = ("sources", index)
+            if self.table(entry, schema.SOURCE_FIELDS, path) is None:
+                continue
+            checked = {
+                key: self.check(entry[key], spec, path + (key,))
+                for key, spec in schema.SOURCE_FIELDS.items()
+                if key in entry
+            }
+            if checked.get("id") and checked.get("url"):
+                if checked["id"] in self.sources:
+                    self.problem(path + ("id",), f"duplicate source id `{checked['id']}`")
+                    continue
+                self.sources[checked["id"]] = Source(checked["id"], checked["url"], checked.get("title") or "")
+
+    def read_option(self, raw: Any, path: tuple) -> Option | None:
+        if self.table(raw, schema.OPTION_FIELDS, path, tuple(schema.SECTIONS)) is None:
+            return None
+        values = {
+            key: self.check(raw[key], spec, path + (key,))
+            for key, spec in schema.OPTION_FIELDS.items()
+            if key in raw and spec.kind not in ("caveats",)
+        }
+        option_sources = values.get("sources") or ()
+        facts: dict[str, Fact] = {}
+        for section, fields in schema.SECTIONS.items():
+            if section in raw:
+                facts.update(self.read_section(raw[section], section, fields, path + (section,), option_sources))
+        caveats = self.read_caveats(raw.get("caveats"), path + ("caveats",)) if "caveats" in raw else ()
+        if any(values.get(k) is None for k in ("id", "name", "origin", "deployment")):
+            return None
+        return Option(
+            id=values["id"],
+            name=values["name"],
+            origin=values["origin"],
+            deployment=values["deployment"],
+            provider=values.get("provider") or "",
+            summary=values.get("summary") or "",
+            facts=facts,
+            caveats=caveats,
+        )
+
+    def read_section(
+        self, raw: Any, section: str, fields: dict[str, Field], path: tuple, option_sources: tuple
+    ) -> dict[str, Fact]:
+        if self.table(raw, fields, path, tuple(schema.SECTION_META)) is None:
+            return {}
+        section_sources = (
+            self.check(raw["sources"], schema.SECTION_META["sources"], path + ("sources",)) or ()
+            if "sources" in raw
+            else ()
+        )
+        cite = self.read_cite(raw.get("cite"), fields, path + ("cite",)) if "cite" in raw else {}
+        default = section_sources or option_sources or tuple(self.sources.values())
+        facts: dict[str, Fact] = {}
+        for key, spec in fields.items():
+            if key not in raw:
+                continue
+            if spec.kind == "residency-exceptions":
+                value = self.read_exceptions(raw[key], path + (key,))
+            else:
+                value = self.check(raw[key], spec, path + (key,))
+            if value is not None:
+                facts[f"{section}.{key}"] = Fact(value, cite.get(key) or default, self.origin)
+        return facts
+
+    def read_cite(self, raw: Any, fields: dict[str, Field], path: tuple) -> dict[str, tuple[Source, ...]]:
+        if not isinstance(raw, dict):
+            return self.expected(path, "an inline table of fact = source id", raw) or {}
+        out: dict[str, tuple[Source, ...]] = {}
+        for fact, ref in raw.items():
+            if fact not in fields:
+                self.problem(path + (fact,), f"cites unknown fact `{fact}`{did_you_mean(fact, fields)}")
+                continue
+            refs = ref if isinstance(ref, list) else [ref]
+            found = tuple(s for s in (self.source_ref(r, path + (fact,)) for r in refs) if s)
+            if found:
+                out[fact] = found
+        return out
+
+    def read_caveats(self, raw: Any, path: tuple) -> tuple[Caveat, ...]:
+        if not isinstance(raw, list):
+            self.expected(path, "an array of tables [[options.caveats]]", raw)
+            return ()
+        out = []
+        for index, entry in enumerate(raw):
+            where = path + (index,)
+            if self.table(entry, schema.CAVEAT_FIELDS, where) is None:
+                continue
+            risk = self.check(entry.get("risk"), schema.CAVEAT_FIELDS["risk"], where + ("risk",)) if "risk" in entry else None
+            text = self.check(entry.get("text"), schema.CAVEAT_FIELDS["text"], where + ("text",)) if "text" in entry else None
+            source = self.source_ref(entry["source"], where + ("source",)) if "source" in entry else None
+            if risk and text:
+                out.append(Caveat(risk, text, source))
+        return tuple(out)
+
+    def read_exceptions(self, raw: Any, path: tuple) -> tuple | None:
+        if not isinstance(raw, list):
+            return self.expected(path, "an array of tables {country, feature}", raw)
+        out = []
+        for index, entry in enumerate(raw):
+            where = path + (index,)
+            if self.table(entry, schema.EXCEPTION_FIELDS, where) is None:
+                continue
+            country = self.check(entry.get("country"), schema.EXCEPTION_FIELDS["country"], where + ("country",)) if "country" in entry else None
+            feature = self.check(entry.get("feature"), schema.EXCEPTION_FIELDS["feature"], where + ("feature",)) if "feature" in entry else None
+            if country and feature:
+                out.append((country, feature))
+        return tuple(out)
+
+
+def _choices(choices: tuple[str, ...]) -> str:
+    return ", ".join(f"`{c}`" for c in choices)
+
+
+def _describe(value: Any) -> str:
+    """A value's TOML type, in TOML words."""
+    if isinstance(value, bool):
+        return f"boolean {str(value).lower()}"
+    if isinstance(value, int):
+        return f"integer {value}"
+    if isinstance(value, float):
+        return f"float {value}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"string {shown!r}"
+    if isinstance(value, datetime):
+        return "a date-time"
+    if isinstance(value, date):
+        return "a date"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "a table"
+    return "nothing" if value is None else type(value).__name__

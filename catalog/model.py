@@ -1,0 +1,135 @@
+"""Typed records of a loaded catalogue.
+
+Facts are kept per option in one flat mapping, `section.fact` -> Fact, so that every fact
+carries its own sources and provenance, and an absent key is plainly *unknown*.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from catalog.schema import STEP_OF_ORIGIN
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A page that backs facts: cited by id inside its tool."""
+
+    id: str
+    url: str
+    title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One stated fact of an option, with the sources that back it and where it was read."""
+
+    value: Any
+    sources: tuple[Source, ...] = ()
+    origin: str = ""  # the catalogue source (directory or repository) it came from
+    # Set when federated catalogues disagree: (value, origin) of each other claim.
+    conflicts: tuple[tuple[Any, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Caveat:
+    """A known trap of an option; it raises one of the four risks."""
+
+    risk: str
+    text: str
+    source: Source | None
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One way to obtain a tool: self-hosting a release, another agency's service, a vendor's."""
+
+    id: str
+    name: str
+    origin: str
+    deployment: str
+    provider: str = ""
+    summary: str = ""
+    facts: dict[str, Fact] = field(default_factory=dict)
+    caveats: tuple[Caveat, ...] = ()
+
+    @property
+    def step(self) -> str:
+        """The ladder step: `share` or `buy`."""
+        return STEP_OF_ORIGIN[self.origin]
+
+    def fact(self, key: str) -> Fact | None:
+        """The fact stated for `section.name`, or None when unknown."""
+        return self.facts.get(key)
+
+    def value(self, key: str, default: Any = None) -> Any:
+        """The value stated for `section.name`, or `default` when unknown."""
+        found = self.facts.get(key)
+        return default if found is None else found.value
+
+
+@dataclass(frozen=True, slots=True)
+class Tool:
+    """A catalogue entry: a product or service, with the options to obtain it."""
+
+    id: str
+    name: str
+    summary: str
+    homepage: str
+    capabilities: tuple[str, ...]
+    last_reviewed: date
+    options: tuple[Option, ...]
+    aliases: tuple[str, ...] = ()
+    repository: str = ""
+    sources: tuple[Source, ...] = ()
+    path: str = ""  # file it was read from
+    origin: str = ""  # catalogue source it came from (its label)
+    origins: tuple[str, ...] = ()  # every catalogue source that lists it
+
+    def option_key(self, option: Option) -> str:
+        """Stable key of an option across the catalogue: `tool-id/option-id`."""
+        return f"{self.id}/{option.id}"
+
+    @property
+    def used_by(self) -> tuple[str, ...]:
+        """Agencies using any option of the tool, sorted, without repeats."""
+        names: set[str] = set()
+        for option in self.options:
+            names.update(option.value("reuse.used_by", ()))
+        return tuple(sorted(names, key=str.casefold))
+
+
+@dataclass(frozen=True, slots=True)
+class Capability:
+    """A term of the controlled capability vocabulary."""
+
+    id: str
+    label: str
+    description: str
+    goals: tuple[str, ...]
+    area: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class Catalog:
+    """Tools by id, in id order, with the vocabulary they were checked against."""
+
+    tools: dict[str, Tool]
+    vocabulary: "Vocabulary"
+    sources: tuple[str, ...] = ()
+
+    def __iter__(self):
+        return iter(self.tools.values())
+
+    def __len__(self) -> int:
+        return len(self.tools)
+
+    def option_count(self) -> int:
+        """How many options the catalogue holds."""
+        return sum(len(tool.options) for tool in self.tools.values())
+
+
+from catalog.vocabulary import Vocabulary  # noqa: E402  (for the annotation above)

@@ -1,0 +1,121 @@
+"""Problems found while reading a catalogue or a profile: collected, never raised one by one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Problem:
+    """One thing wrong with an input file. Errors are fatal; warnings nudge the owner."""
+
+    file: str
+    line: int  # 0 when the position is unknown
+    key: str  # TOML key path, e.g. `options[1].data.residency`; "" for the whole file
+    message: str
+    severity: str = "error"  # "error" or "warning"
+
+    def __str__(self) -> str:
+        where = self.file + (f":{self.line}" if self.line else "")
+        key = f" {self.key}:" if self.key else ""
+        return f"{where}: {self.severity}:{key} {self.message}"
+
+    def as_dict(self) -> dict:
+        """The problem as plain data, for JSON output."""
+        return {
+            "file": self.file,
+            "line": self.line or None,
+            "key": self.key,
+            "severity": self.severity,
+            "message": self.message,
+        }
+
+
+class CatalogError(Exception):
+    """Raised when input has fatal problems; carries all of them, warnings included."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        super().__init__(f"{len(self.errors)} error(s)")
+
+    @property
+    def errors(self) -> list[Problem]:
+        """The fatal problems only."""
+        return [p for p in self.problems if p.severity == "error"]
+
+
+def did_you_mean(word: str, choices, cutoff: float = 70) -> str:
+    """' (did you mean `x`?)' for the closest choice, or '' when nothing is close."""
+    choices = list(choices)
+    if not choices or not isinstance(word, str):
+        return ""
+    found = process.extractOne(word, choices, scorer=fuzz.WRatio, score_cutoff=cutoff)
+    return f" (did you mean `{found[0]}`?)" if found else ""
+
+
+def key_lines(text: str) -> dict[tuple, int]:
+    """Map TOML key paths to the line that defines them, for locating schema errors.
+
+    Paths use ints for array-of-tables indices: ("options", 0, "data", "residency").
+    A light scan, not a parser: good enough to point a person at the right line.
+    """
+    lines: dict[tuple, int] = {}
+    current: tuple = ()
+    counters: dict[tuple, int] = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[["):
+            names = _split_key(line[2 : line.find("]]")])
+            parent = _resolve(names[:-1], counters)
+            array = parent + (names[-1],)
+            counters[array] = counters.get(array, -1) + 1
+            current = array + (counters[array],)
+            lines.setdefault(current, number)
+            lines.setdefault(array, number)
+        elif line.startswith("["):
+            names = _split_key(line[1 : line.find("]")])
+            current = _resolve(names, counters)
+            lines.setdefault(current, number)
+        elif "=" in line:
+            key = line.split("=", 1)[0]
+            path = current + tuple(_split_key(key))
+            lines.setdefault(path, number)
+    return lines
+
+
+def _split_key(key: str) -> list[str]:
+    return [part.strip().strip('"').strip("'") for part in key.split(".") if part.strip()]
+
+
+def _resolve(names: list[str], counters: dict[tuple, int]) -> tuple:
+    """Insert the current index after each name that is an array of tables."""
+    path: tuple = ()
+    for name in names:
+        path = path + (name,)
+        if path in counters:
+            path = path + (counters[path],)
+    return path
+
+
+def line_of(lines: dict[tuple, int], path: tuple) -> int:
+    """The line of `path`, else of its nearest ancestor that has one, else 0."""
+    while path:
+        if path in lines:
+            return lines[path]
+        path = path[:-1]
+    return 0
+
+
+def format_path(path: tuple) -> str:
+    """("options", 0, "data") -> `options[1].data` (1-based, as people count tables)."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part + 1}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out

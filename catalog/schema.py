@@ -1,0 +1,191 @@
+"""The catalogue schema, version 1, as data.
+
+Each fact an option can state is declared once here, with its kind. The loader validates
+against these tables, the exporter and the federation merge walk them, and SCHEMA.md documents
+them. A fact that a file does not state is *unknown*: it is simply absent from the option.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SCHEMA_VERSION = 1
+
+ORIGINS = ("open-source", "cross-agency", "commercial")
+# The ladder: where each origin sits. Build is never a catalogue origin.
+STEP_OF_ORIGIN = {"open-source": "share", "cross-agency": "share", "commercial": "buy"}
+DEPLOYMENTS = ("self-hosted", "hosted")
+LEVELS3 = ("low", "medium", "high")
+COST_BANDS = ("none", "low", "medium", "high")
+COST_MODELS = (
+    "free",
+    "free-for-government",
+    "subscription",
+    "usage",
+    "perpetual-licence",
+    "support-contract",
+)
+DATA_OWNERS = ("agency", "shared", "vendor")
+API_KINDS = ("rest", "graphql", "soap", "other")
+SSO_PROTOCOLS = ("saml", "oidc", "ldap", "oauth2")
+PROVISIONING = ("scim", "ldap", "api")
+ACCESSIBILITY = (
+    "wcag2.0-a",
+    "wcag2.0-aa",
+    "wcag2.1-a",
+    "wcag2.1-aa",
+    "wcag2.2-a",
+    "wcag2.2-aa",
+    "wcag2.1-aaa",
+    "wcag2.2-aaa",
+)
+GOV_LEVELS = ("national", "state", "local", "other-public")
+MAINTENANCE = ("active", "community", "retiring", "unmaintained")
+RISKS = ("resourcing", "data_control", "platform_control", "system_integration")
+REGIONS = ("EU", "EEA")
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One key of the schema: its kind, allowed values, and one line of documentation."""
+
+    kind: str  # str, text, url, bool, int, date, slug, enum, list-str, list-enum, list-country, ...
+    doc: str
+    choices: tuple[str, ...] = ()
+    required: bool = False
+
+
+# Keys at the top of a tool file.
+TOOL_FIELDS: dict[str, Field] = {
+    "schema_version": Field("int", "Schema version of this file; must be 1.", required=True),
+    "id": Field("slug", "Optional; if given, must equal the file name without `.toml`."),
+    "name": Field("str", "Display name.", required=True),
+    "aliases": Field("list-str", "Other names people search by (former names, acronyms)."),
+    "summary": Field("text", "One or two sentences: what it does.", required=True),
+    "homepage": Field("url", "Project or product home page.", required=True),
+    "repository": Field("url", "Source repository, for open-source tools."),
+    "capabilities": Field(
+        "list-capability", "Capability ids from the vocabulary (capabilities.toml).", required=True
+    ),
+    "last_reviewed": Field("date", "When a maintainer last checked these facts.", required=True),
+    "sources": Field("sources", "Array of tables: where the facts come from."),
+    "options": Field("options", "Array of tables: the ways to obtain the tool.", required=True),
+}
+
+SOURCE_FIELDS: dict[str, Field] = {
+    "id": Field("slug", "Short id that facts cite.", required=True),
+    "url": Field("url", "The page that states the facts.", required=True),
+    "title": Field("str", "What the page is."),
+}
+
+OPTION_FIELDS: dict[str, Field] = {
+    "id": Field("slug", "Unique within the tool, e.g. `self-hosted`, `cloud`.", required=True),
+    "name": Field("str", "Label, e.g. `Matomo On-Premise`.", required=True),
+    "origin": Field(
+        "enum", "Puts the option on the ladder: share or buy.", ORIGINS, required=True
+    ),
+    "deployment": Field(
+        "enum",
+        "`self-hosted`: the agency runs it; `hosted`: a vendor or another agency runs it.",
+        DEPLOYMENTS,
+        required=True,
+    ),
+    "provider": Field("str", "Who runs or sells it (for hosted and commercial options)."),
+    "summary": Field("text", "What is distinctive about this option."),
+    "sources": Field("list-source", "Source ids backing every fact of this option."),
+    "caveats": Field("caveats", "Array of tables: known traps, each raising one risk."),
+}
+
+# Sections of an option and the facts each holds.
+SECTIONS: dict[str, dict[str, Field]] = {
+    "data": {
+        "full_export": Field("bool", "The agency can export a full copy of its data."),
+        "export_formats": Field("list-str", "Formats of that export, e.g. `csv`, `json`, `sql`."),
+        "full_export_paid": Field(
+            "bool", "The full export leaves only through a separately paid product."
+        ),
+        "residency": Field(
+            "list-country",
+            "Where the data is stored: ISO 3166 alpha-2 codes, or `EU`/`EEA`. "
+            "For self-hosted options leave it out: the agency chooses.",
+        ),
+        "residency_selectable": Field(
+            "bool", "The customer picks one of the `residency` locations."
+        ),
+        "residency_exceptions": Field(
+            "residency-exceptions",
+            "Array of tables `{country, feature}`: a sub-feature that stores data elsewhere.",
+        ),
+        "owner": Field("enum", "Who owns the data under the terms.", DATA_OWNERS),
+        "retention_months": Field(
+            "retention", "How long raw data is kept: months, or `unlimited`."
+        ),
+        "third_party_default": Field(
+            "bool", "By default the tool sends data to a third party."
+        ),
+    },
+    "lock_in": {
+        "licence": Field("spdx", "SPDX licence id of the software; `LicenseRef-proprietary`."),
+        "open_standards": Field("list-str", "Open standards and formats it speaks."),
+        "independent_providers": Field(
+            "bool", "Other providers can host or support it (a real exit path)."
+        ),
+        "exit_cost": Field("enum", "Cost of leaving: low, medium, high.", LEVELS3),
+    },
+    "integration": {
+        "api": Field("list-enum", "API kinds.", API_KINDS),
+        "api_docs": Field("url", "API documentation."),
+        "api_plan": Field("str", "Plan restrictions on the API, if any."),
+        "webhooks": Field("bool", "It calls out on events (webhooks or callbacks)."),
+        "sso": Field("list-enum", "Single sign-on protocols.", SSO_PROTOCOLS),
+        "provisioning": Field("list-enum", "User provisioning.", PROVISIONING),
+    },
+    "resourcing": {
+        "ops_effort": Field("enum", "Effort to run it: low, medium, high.", LEVELS3),
+        "skills": Field("list-str", "Skills needed to run it, e.g. `php`, `postgresql`."),
+    },
+    "assurance": {
+        "certifications": Field(
+            "list-str", "Security certifications, e.g. `iso27001`, `soc2`, `irap`."
+        ),
+        "accessibility": Field("enum", "Accessibility conformance claimed.", ACCESSIBILITY),
+        "archiving": Field("bool", "Supports records-keeping or archival capture/export."),
+    },
+    "cost": {
+        "model": Field("enum", "Licence or charging model.", COST_MODELS),
+        "band": Field("enum", "Indicative cost: none, low, medium, high.", COST_BANDS),
+    },
+    "eligibility": {
+        "countries": Field("list-country", "Countries whose agencies may use this service."),
+        "levels": Field("list-enum", "Levels of government that may use it.", GOV_LEVELS),
+    },
+    "reuse": {
+        "used_by": Field("list-str", "Agencies known to use this option (reuse evidence)."),
+    },
+    "maintenance": {
+        "status": Field("enum", "Maintenance status.", MAINTENANCE),
+        "ends": Field("date", "When support or the service ends, if announced."),
+    },
+}
+
+# Keys every section may hold besides its facts.
+SECTION_META = {
+    "sources": Field("list-source", "Source ids backing every fact in this section."),
+    "cite": Field("cite", "Inline table: fact name -> source id (or list) for that fact alone."),
+}
+
+CAVEAT_FIELDS: dict[str, Field] = {
+    "risk": Field("enum", "The risk it raises.", RISKS, required=True),
+    "text": Field("text", "The trap, in one sentence.", required=True),
+    "source": Field("source", "Source id backing it.", required=True),
+}
+
+EXCEPTION_FIELDS: dict[str, Field] = {
+    "country": Field("country", "Where that feature stores data.", required=True),
+    "feature": Field("str", "Which feature.", required=True),
+}
+
+# Every fact key, as `section.fact`.
+FACT_KEYS: tuple[str, ...] = tuple(
+    f"{section}.{fact}" for section, facts in SECTIONS.items() for fact in facts
+)

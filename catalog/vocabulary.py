@@ -1,0 +1,124 @@
+"""The controlled capability vocabulary, kept as data in capabilities.toml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import tomli
+from rapidfuzz import fuzz, process
+
+from catalog.model import Capability
+from catalog.problems import Problem, did_you_mean
+
+BUNDLED_VOCABULARY = Path(__file__).parent / "data" / "capabilities.toml"
+GOALS = ("monitoring", "communication", "engagement", "collaboration", "delivery")
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.casefold().replace("_", " ").replace("-", " ").split())
+
+
+class Vocabulary:
+    """Capability terms by id, matched by id, label or alias, typos forgiven."""
+
+    def __init__(self, capabilities: list[Capability]):
+        self.capabilities: dict[str, Capability] = {c.id: c for c in capabilities}
+        self._names: dict[str, str] = {}
+        for cap in capabilities:
+            for name in (cap.id, cap.label, *cap.aliases):
+                self._names.setdefault(_norm(name), cap.id)
+        self._choices = list(self._names)
+
+    def __contains__(self, capability_id: str) -> bool:
+        return capability_id in self.capabilities
+
+    def __iter__(self):
+        return iter(self.capabilities.values())
+
+    def exact(self, term: str) -> str | None:
+        """The id for an id, label or alias typed exactly (case and dashes aside)."""
+        return self._names.get(_norm(term))
+
+    def resolve(self, term: str, cutoff: float = 85) -> str | None:
+        """The id `term` most likely means: exact first, then the closest name over `cutoff`."""
+        found = self.exact(term)
+        if found:
+            return found
+        match = process.extractOne(_norm(term), self._choices, scorer=fuzz.WRatio, score_cutoff=cutoff)
+        return self._names[match[0]] if match else None
+
+    def search(self, text: str, limit: int = 10) -> list[tuple[Capability, float]]:
+        """Capabilities best matching free text, best first."""
+        if not text.strip():
+            return [(c, 100.0) for c in self.capabilities.values()][:limit]
+        scored: dict[str, float] = {}
+        for name, score, _ in process.extract(
+            _norm(text), self._choices, scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=50
+        ):
+            cap_id = self._names[name]
+            scored[cap_id] = max(scored.get(cap_id, 0), score)
+        ranked = sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+        return [(self.capabilities[cap_id], score) for cap_id, score in ranked]
+
+    def suggestion(self, term: str) -> str:
+        """' (did you mean `id`?)' for an unknown term, naming the capability id."""
+        found = self.resolve(term, cutoff=70)
+        return f" (did you mean `{found}`?)" if found else ""
+
+    def for_goal(self, goal: str) -> list[str]:
+        """Capability ids serving an agency goal."""
+        return [c.id for c in self.capabilities.values() if goal in c.goals]
+
+    def areas(self) -> list[str]:
+        """Areas, in vocabulary order."""
+        return list(dict.fromkeys(c.area for c in self.capabilities.values()))
+
+    def merged(self, other: "Vocabulary") -> "Vocabulary":
+        """This vocabulary with the terms of `other` that it lacks."""
+        extra = [c for c in other if c.id not in self.capabilities]
+        return Vocabulary([*self.capabilities.values(), *extra]) if extra else self
+
+
+def read_vocabulary(path: Path = BUNDLED_VOCABULARY) -> tuple[Vocabulary, list[Problem]]:
+    """Read a capabilities.toml; problems are returned, not raised."""
+    problems: list[Problem] = []
+    name = str(path)
+    try:
+        data = tomli.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        return Vocabulary([]), [Problem(name, 0, "", f"cannot read: {exc}")]
+    except tomli.TOMLDecodeError as exc:
+        return Vocabulary([]), [Problem(name, getattr(exc, "lineno", 0) or 0, "", f"invalid TOML: {getattr(exc, 'msg', exc)}")]
+    caps: list[Capability] = []
+    seen: set[str] = set()
+    entries = data.get("capability", [])
+    if not isinstance(entries, list):
+        return Vocabulary([]), [Problem(name, 0, "capability", "expected an array of tables [[capability]]")]
+    for index, entry in enumerate(entries):
+        key = f"capability[{index + 1}]"
+        if not isinstance(entry, dict):
+            problems.append(Problem(name, 0, key, "expected a table"))
+            continue
+        cap_id, label = entry.get("id"), entry.get("label")
+        if not isinstance(cap_id, str) or not isinstance(label, str):
+            problems.append(Problem(name, 0, key, "`id` and `label` are required strings"))
+            continue
+        if cap_id in seen:
+            problems.append(Problem(name, 0, key, f"duplicate capability id `{cap_id}`"))
+            continue
+        seen.add(cap_id)
+        goals = tuple(entry.get("goals", ()))
+        for goal in goals:
+            if goal not in GOALS:
+                problems.append(Problem(name, 0, key + ".goals", f"unknown goal `{goal}`{did_you_mean(goal, GOALS)}"))
+        caps.append(
+            Capability(
+                id=cap_id,
+                label=label,
+                description=str(entry.get("description", "")),
+                goals=goals,
+                area=str(entry.get("area", "other")),
+                aliases=tuple(str(a) for a in entry.get("aliases", ())),
+            )
+        )
+    return Vocabulary(caps), problems
