@@ -128,6 +128,12 @@ def read_tool(path: Path, vocabulary: Vocabulary, origin: str = "") -> tuple[Too
         return None, [Problem(name, 0, "", f"cannot read file: {exc.strerror or exc}")]
     except UnicodeDecodeError as exc:
         return None, [Problem(name, 0, "", f"not UTF-8 text (byte {exc.start})")]
+    return read_tool_text(path, text, vocabulary, origin)
+
+
+def read_tool_text(path: Path, text: str, vocabulary: Vocabulary, origin: str = "") -> tuple[Tool | None, list[Problem]]:
+    """Parse and validate the text of a tool file that is (or will be) at `path`."""
+    name = str(path)
     try:
         data = tomli.loads(text)
     except tomli.TOMLDecodeError as exc:

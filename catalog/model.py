@@ -120,12 +120,23 @@ class Catalog:
     tools: dict[str, Tool]
     vocabulary: "Vocabulary"
     sources: tuple[str, ...] = ()
+    _by_capability: dict[str, tuple[str, ...]] | None = field(default=None, repr=False, compare=False)
 
     def __iter__(self):
         return iter(self.tools.values())
 
     def __len__(self) -> int:
         return len(self.tools)
+
+    def with_capability(self, capability: str) -> tuple[str, ...]:
+        """Ids of the tools offering a capability (an index built on first use)."""
+        if self._by_capability is None:
+            index: dict[str, list[str]] = {}
+            for tool in self.tools.values():
+                for cap in tool.capabilities:
+                    index.setdefault(cap, []).append(tool.id)
+            self._by_capability = {cap: tuple(ids) for cap, ids in index.items()}
+        return self._by_capability.get(capability, ())
 
     def option_count(self) -> int:
         """How many options the catalogue holds."""

@@ -1,0 +1,222 @@
+"""`sbb catalog …`: what a catalogue maintainer runs, locally and in CI."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from recommender.cli import catalog_app, err, fail, load
+from recommender.exits import BAD_INPUT, OK, PROBLEMS
+
+
+@catalog_app.command()
+def validate(
+    directories: Optional[List[Path]] = typer.Argument(None, help="Catalogue directories (default: the bundled catalogue)."),
+    fmt: str = typer.Option("text", "--format", "-f", help="text or json (for CI)."),
+    strict: bool = typer.Option(False, "--strict", help="Treat warnings as errors."),
+) -> None:
+    """Check catalogues against the schema; report every problem with file, line and key.
+
+    Exit 0 when valid, 1 when problems were found, 2 when a path cannot be read.
+    """
+    from catalog.loader import BUNDLED_CATALOG, load_catalog
+
+    dirs = list(directories) if directories else [BUNDLED_CATALOG]
+    missing = [d for d in dirs if not d.is_dir()]
+    result = load_catalog(dirs)
+    errors, warnings = result.errors, result.warnings
+    bad = bool(errors) or (strict and bool(warnings))
+    if fmt == "json":
+        typer.echo(
+            json.dumps(
+                {
+                    "ok": not bad,
+                    "tools": len(result.catalog),
+                    "options": result.catalog.option_count(),
+                    "errors": len(errors),
+                    "warnings": len(warnings),
+                    "problems": [p.as_dict() for p in result.problems],
+                },
+                indent=2,
+            )
+        )
+    elif fmt == "text":
+        for p in result.problems:
+            typer.echo(str(p))
+        typer.echo(
+            f"{len(result.catalog)} tools, {result.catalog.option_count()} options checked: "
+            f"{len(errors)} error(s), {len(warnings)} warning(s)"
+        )
+    else:
+        err(f"unknown format `{fmt}`: use text or json")
+        raise typer.Exit(BAD_INPUT)
+    if missing:
+        raise typer.Exit(BAD_INPUT)
+    raise typer.Exit(PROBLEMS if bad else OK)
+
+
+@catalog_app.command("lint")
+def lint_command(
+    catalog: Optional[List[Path]] = typer.Option(None, "--catalog", help="Catalogue directory (repeatable)."),
+    max_age: int = typer.Option(12, "--max-age-months", help="Entries reviewed longer ago than this are stale."),
+    fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 when there are warnings."),
+) -> None:
+    """Warn about stale entries, missing sources and facts, and likely duplicates."""
+    from catalog.lint import lint
+
+    loaded = load(catalog)
+    found = lint(loaded.catalog, max_age)
+    if fmt == "json":
+        typer.echo(json.dumps({"warnings": [p.as_dict() for p in found]}, indent=2))
+    else:
+        for p in found:
+            typer.echo(str(p))
+        typer.echo(f"{len(loaded.catalog)} tools linted: {len(found)} warning(s)")
+    raise typer.Exit(PROBLEMS if strict and found else OK)
+
+
+@catalog_app.command()
+def search(
+    query: str = typer.Argument(..., help="Words to look for; typos are forgiven."),
+    catalog: Optional[List[Path]] = typer.Option(None, "--catalog", help="Catalogue directory (repeatable)."),
+    limit: int = typer.Option(10, "--limit", "-n", help="How many results."),
+    fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
+) -> None:
+    """Search tools by name, alias, capability and summary, best first."""
+    from catalog.search import SearchIndex
+    from recommender.render import plain
+
+    loaded = load(catalog)
+    hits = SearchIndex(loaded.catalog).search(query, limit)
+    if fmt == "json":
+        typer.echo(json.dumps([{"id": h.tool.id, "name": h.tool.name, "score": round(h.score, 1), "matched": h.matched, "field": h.field} for h in hits], indent=2))
+        return
+    if not hits:
+        typer.echo(f"no tool matches {query!r}")
+        return
+    for h in hits:
+        typer.echo(f"{h.score:5.1f}  {h.tool.id:<28} {plain(h.tool.name)}  ({h.field}: {plain(h.matched)[:40]})")
+
+
+@catalog_app.command()
+def show(
+    tool_id: str = typer.Argument(..., help="Tool id (or exact name)."),
+    catalog: Optional[List[Path]] = typer.Option(None, "--catalog", help="Catalogue directory (repeatable)."),
+    fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
+) -> None:
+    """Show one tool with all its options, facts and sources."""
+    from catalog.export import tool_to_data
+    from catalog.search import find_tool
+    from recommender.render import plain
+
+    loaded = load(catalog)
+    tool, close = find_tool(loaded.catalog, tool_id)
+    if tool is None:
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        err(f"no tool `{tool_id}` in the catalogue{hint}")
+        raise typer.Exit(BAD_INPUT)
+    if fmt == "json":
+        typer.echo(json.dumps(tool_to_data(tool), indent=2, ensure_ascii=False))
+        return
+    lines = [f"{plain(tool.name)}  [{tool.id}]", plain(tool.summary), ""]
+    lines.append(f"homepage: {tool.homepage}")
+    if tool.repository:
+        lines.append(f"repository: {tool.repository}")
+    if tool.aliases:
+        lines.append(f"aliases: {plain(', '.join(tool.aliases))}")
+    lines.append(f"capabilities: {', '.join(tool.capabilities)}")
+    lines.append(f"last reviewed: {tool.last_reviewed}  ·  file: {tool.path}")
+    for option in tool.options:
+        lines += ["", f"option {option.id}: {plain(option.name)}", f"  {option.step} · {option.origin} · {option.deployment}" + (f" · {plain(option.provider)}" if option.provider else "")]
+        if option.summary:
+            lines.append(f"  {plain(option.summary)}")
+        for key in sorted(option.facts):
+            fact = option.facts[key]
+            value = ", ".join(map(str, fact.value)) if isinstance(fact.value, tuple) else fact.value
+            cites = ", ".join(s.id for s in fact.sources)
+            lines.append(f"  {key:<32} {plain(str(value))}" + (f"  [{cites}]" if cites else ""))
+        for caveat in option.caveats:
+            lines.append(f"  caveat ({caveat.risk}): {plain(caveat.text)}" + (f"  [{caveat.source.id}]" if caveat.source else ""))
+    if tool.sources:
+        lines += ["", "sources:"]
+        lines += [f"  [{s.id}] {s.url}" + (f"  {plain(s.title)}" if s.title else "") for s in tool.sources]
+    typer.echo("\n".join(lines))
+
+
+@catalog_app.command("stats")
+def stats_command(
+    catalog: Optional[List[Path]] = typer.Option(None, "--catalog", help="Catalogue directory (repeatable)."),
+    fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
+) -> None:
+    """Counts by area, origin and step, and how many facts are unknown."""
+    from catalog.stats import stats
+
+    loaded = load(catalog)
+    data = stats(loaded.catalog)
+    if fmt == "json":
+        typer.echo(json.dumps(data, indent=2))
+        return
+    lines = [f"{data['tools']} tools, {data['options']} options", "", f"{'area':<20} {'tools':>5} {'share':>6} {'buy':>5}"]
+    for area, row in data["by_area"].items():
+        lines.append(f"{area:<20} {row['tools']:>5} {row['share']:>6} {row['buy']:>5}")
+    lines += ["", "by origin: " + ", ".join(f"{k} {v}" for k, v in data["by_origin"].items())]
+    lines.append("by step:   " + ", ".join(f"{k} {v}" for k, v in data["by_step"].items()))
+    facts = data["facts"]
+    share = 100 * facts["unknown"] / facts["possible"] if facts["possible"] else 0
+    lines += ["", f"facts: {facts['known']} stated, {facts['unknown']} unknown ({share:.0f}% of {facts['possible']} possible)"]
+    lines.append("most often unknown:")
+    worst = sorted(facts["unknown_by_fact"].items(), key=lambda kv: (-kv[1], kv[0]))[:8]
+    lines += [f"  {key:<34} unknown in {n} of {data['options']} options" for key, n in worst]
+    typer.echo("\n".join(lines))
+
+
+@catalog_app.command()
+def new(
+    tool_id: Optional[str] = typer.Option(None, "--id", help="Slug; becomes the file name."),
+    name: Optional[str] = typer.Option(None, "--name", help="Display name."),
+    summary: Optional[str] = typer.Option(None, "--summary", help="One or two sentences."),
+    homepage: Optional[str] = typer.Option(None, "--homepage", help="Home page URL."),
+    capability: Optional[List[str]] = typer.Option(None, "--capability", "-c", help="Capability (repeatable)."),
+    origin: Optional[str] = typer.Option(None, "--origin", help="open-source, cross-agency or commercial."),
+    deployment: Optional[str] = typer.Option(None, "--deployment", help="self-hosted or hosted."),
+    source: Optional[str] = typer.Option(None, "--source", help="URL of a page backing the facts."),
+    into: Path = typer.Option(Path("."), "--into", help="Catalogue directory to write into."),
+) -> None:
+    """Scaffold a valid entry; asks for what the flags leave out. Never overwrites a file."""
+    from catalog.loader import load_vocabulary, read_tool_text
+    from catalog.scaffold import scaffold
+    from recommender.files import FileExists, write_atomic
+
+    def ask(value, prompt, default=None):
+        if value:
+            return value
+        return typer.prompt(prompt, default=default) if default is not None else typer.prompt(prompt)
+
+    tool_id = ask(tool_id, "id (slug, e.g. my-tool)")
+    name = ask(name, "name")
+    summary = ask(summary, "summary")
+    homepage = ask(homepage, "homepage URL")
+    caps = capability or [c.strip() for c in ask(None, "capabilities (comma-separated)").split(",") if c.strip()]
+    origin = ask(origin, "origin (open-source, cross-agency, commercial)", "open-source")
+    deployment = ask(deployment, "deployment (self-hosted, hosted)", "self-hosted" if origin == "open-source" else "hosted")
+    source = ask(source, "source URL backing the facts", homepage)
+    vocabulary, _ = load_vocabulary([into])
+    resolved = [vocabulary.resolve(c) or c for c in caps]
+    text = scaffold(tool_id, name, summary, homepage, resolved, origin, deployment, source, date.today())
+    base = into / "tools" if (into / "tools").is_dir() else into
+    path = base / f"{tool_id}.toml"
+    tool, problems = read_tool_text(path, text, vocabulary)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise fail(errors, "the new entry")
+    try:
+        write_atomic(path, text)
+    except FileExists:
+        err(f"{path} already exists: nothing was written")
+        raise typer.Exit(BAD_INPUT)
+    typer.echo(f"wrote {path}: fill in the facts you can source, then run `sbb catalog validate {into}`")

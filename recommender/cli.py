@@ -1,0 +1,208 @@
+"""The `sbb` command line: one face on the engine (the TUI is the other).
+
+Start-up matters for scripts: heavy modules (Textual, Rich, rapidfuzz-backed search) are
+imported inside the commands that need them, never at module level.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from recommender.exits import BAD_INPUT, ONLY_BUILD, OK
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=False,
+    invoke_without_command=True,
+    help="Share, buy, or (last resort) build: find how to get a capability, with reasons.",
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+catalog_app = typer.Typer(help="Read, check and maintain catalogues.", rich_markup_mode=None, no_args_is_help=True)
+app.add_typer(catalog_app, name="catalog")
+
+
+def err(message: str) -> None:
+    """Print to standard error."""
+    typer.echo(message, err=True)
+
+
+def fail(problems, what: str = "input") -> "typer.Exit":
+    """Report every problem (errors and warnings) and return the bad-input exit."""
+    for p in problems:
+        err(str(p))
+    errors = sum(1 for p in problems if p.severity == "error")
+    err(f"{errors} error(s) in {what}; nothing was changed.")
+    return typer.Exit(BAD_INPUT)
+
+
+def load(catalog_dirs: Optional[List[Path]], quiet_warnings: bool = True):
+    """The catalogue from the given directories (default: configured sources), or exit 2."""
+    from recommender.catalogs import load_for_cli
+
+    result = load_for_cli(catalog_dirs)
+    if not result.ok:
+        raise fail(result.problems, "the catalogue")
+    if not quiet_warnings:
+        for p in result.warnings:
+            err(str(p))
+    return result
+
+
+@app.callback()
+def main_callback(ctx: typer.Context) -> None:
+    """With no command, open the TUI."""
+    if ctx.invoked_subcommand is None:
+        from tui.app import run_tui
+
+        raise typer.Exit(run_tui([]))
+
+
+@app.command()
+def recommend(
+    profile: Optional[Path] = typer.Option(None, "--profile", "-p", help="Requirements profile (TOML)."),
+    catalog: Optional[List[Path]] = typer.Option(None, "--catalog", help="Catalogue directory (repeatable). Default: the bundled catalogue plus configured sources."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, json, markdown or record (a decision record)."),
+    strict: bool = typer.Option(False, "--strict", help="Exclude options whose hard requirements are unknown."),
+    capability: Optional[List[str]] = typer.Option(None, "--capability", "-c", help="A capability needed (hard; repeatable; typos forgiven)."),
+    hard: Optional[List[str]] = typer.Option(None, "--hard", help="A hard requirement KEY=VALUE, e.g. residency=AU,NZ (repeatable)."),
+    soft: Optional[List[str]] = typer.Option(None, "--soft", help="A preference KEY[=VALUE][:WEIGHT], e.g. open_source:3 (repeatable)."),
+    country: Optional[str] = typer.Option(None, "--country", help="The agency's country (ISO 3166 alpha-2)."),
+    level: Optional[str] = typer.Option(None, "--level", help="national, state, local or other-public."),
+    stance: Optional[str] = typer.Option(None, "--stance", help="ICT stance: leader, supporter or observer."),
+    ops_capacity: Optional[str] = typer.Option(None, "--ops-capacity", help="none, low, medium or high."),
+    skill: Optional[List[str]] = typer.Option(None, "--skill", help="A skill the agency has (repeatable)."),
+    unique: Optional[List[str]] = typer.Option(None, "--unique-requirement", help="A stated unique requirement (justifies build)."),
+    must_control_code: bool = typer.Option(False, "--must-control-code", help="The agency must control the code (justifies build)."),
+    title: Optional[str] = typer.Option(None, "--title", help="Title of the report."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (never overwrites; see --force)."),
+    force: bool = typer.Option(False, "--force", help="Allow --output to replace an existing file."),
+) -> None:
+    """Recommend share, buy or build options for a requirements profile.
+
+    Exit codes: 0 share or buy options found; 3 only build remains; 2 bad input.
+    """
+    from recommender.render import FORMATS
+
+    if fmt not in FORMATS:
+        err(f"unknown format `{fmt}`: use one of {', '.join(FORMATS)}")
+        raise typer.Exit(BAD_INPUT)
+    if output is not None and output.exists() and not force:
+        err(f"{output} already exists; choose another file or pass --force to replace it")
+        raise typer.Exit(BAD_INPUT)
+    loaded = load(catalog)
+    the_profile = build_profile(loaded.catalog.vocabulary, profile, capability, hard, soft, country, level, stance, ops_capacity, skill, unique, must_control_code, title)
+    from recommender.engine import recommend as run
+
+    rec = run(loaded.catalog, the_profile, strict=strict)
+    text = FORMATS[fmt](rec)
+    if output is not None:
+        from recommender.files import write_atomic
+
+        write_atomic(output, text, overwrite=force)
+        err(f"wrote {output}")
+    else:
+        typer.echo(text, nl=False)
+    raise typer.Exit(ONLY_BUILD if rec.only_build else OK)
+
+
+def build_profile(vocabulary, profile_path, capability, hard, soft, country, level, stance, ops_capacity, skill, unique, must_control_code, title):
+    """A profile from a file and/or flags; flags add to or override the file. Exits 2 on problems."""
+    from recommender.profile import Profile, Requirement, parse_flag_value, read_profile
+    from recommender.profile import ProfileReader
+
+    problems = []
+    base = Profile()
+    if profile_path is not None:
+        read, found = read_profile(profile_path, vocabulary)
+        problems += found
+        if read is not None:
+            base = read
+    elif not (capability or hard or soft):
+        err("no requirements: give --profile FILE, or --capability/--hard/--soft flags (see --help)")
+        raise typer.Exit(BAD_INPUT)
+    requirements = list(base.requirements)
+
+    def put(req: Requirement) -> None:
+        nonlocal requirements
+        requirements = [r for r in requirements if r.kind != req.kind] + [req]
+
+    if capability:
+        value, found = parse_flag_value("capabilities", ",".join(capability), vocabulary, "--capability")
+        problems += found
+        if value is not None:
+            existing = base.get("capabilities")
+            merged = tuple(dict.fromkeys((existing.value if existing and existing.hard else ()) + tuple(value)))
+            put(Requirement("capabilities", merged, True))
+    for item in hard or []:
+        key, _, raw = item.partition("=")
+        value, found = parse_flag_value(key.strip(), raw or "true", vocabulary, "--hard")
+        problems += found
+        if value is not None:
+            put(Requirement(key.strip(), value, True))
+    for item in soft or []:
+        spec, _, weight_text = item.rpartition(":") if ":" in item else (item, "", "1")
+        key, _, raw = spec.partition("=")
+        if not weight_text.strip().isdigit() or not 1 <= int(weight_text) <= 10:
+            from catalog.problems import Problem
+
+            problems.append(Problem("--soft", 0, key, f"weight must be a whole number from 1 to 10, found {weight_text!r}"))
+            continue
+        value, found = parse_flag_value(key.strip(), raw or "true", vocabulary, "--soft")
+        problems += found
+        if value is not None:
+            put(Requirement(key.strip(), value, False, int(weight_text)))
+    ctx_data = {}
+    for key, value in (("country", country), ("level", level), ("stance", stance), ("ops_capacity", ops_capacity)):
+        if value is not None:
+            ctx_data[key] = value
+    ctx = base.context
+    if ctx_data or skill:
+        reader = ProfileReader("flags", "", vocabulary)
+        merged = {
+            "country": ctx.country, "level": ctx.level, "stance": ctx.stance,
+            "ops_capacity": ctx.ops_capacity, "skills": list(ctx.skills),
+        }
+        merged.update({k: v for k, v in ctx_data.items()})
+        if skill:
+            merged["skills"] = list(dict.fromkeys(merged["skills"] + list(skill)))
+        ctx = reader.read_context({k: v for k, v in merged.items() if v not in ("", [])})
+        problems += reader.problems
+    if any(p.severity == "error" for p in problems):
+        raise fail(problems, "the profile")
+    for p in problems:
+        err(str(p))
+    return replace(
+        base,
+        title=title or base.title,
+        requirements=tuple(requirements),
+        context=ctx,
+        unique_requirements=base.unique_requirements + tuple(unique or ()),
+        must_control_code=base.must_control_code or must_control_code,
+    )
+
+
+@app.command()
+def tui(
+    catalog: Optional[List[Path]] = typer.Option(None, "--catalog", help="Catalogue directory (repeatable)."),
+    profile: Optional[Path] = typer.Option(None, "--profile", "-p", help="Start from this profile."),
+) -> None:
+    """Open the guided walk in the terminal."""
+    from tui.app import run_tui
+
+    raise typer.Exit(run_tui(catalog or [], profile))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        err("interrupted")
+        sys.exit(130)
+from recommender import catalog_cli  # noqa: E402,F401  (registers the `catalog` subcommands)

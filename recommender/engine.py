@@ -1,0 +1,265 @@
+"""The recommend engine: verdicts for every option, the ladder, the build gate, near misses.
+
+Pure functions of (catalogue, profile): the same input gives the same output, byte for byte,
+whatever order the catalogue files were read in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from catalog.model import Catalog, Option, Source, Tool
+from recommender.profile import Profile, Requirement
+from recommender.requirements import FAIL, KINDS, PASS, UNKNOWN
+from recommender.risks import Risk, assess, build_risks
+
+STEPS = ("share", "buy", "build")
+RECOMMENDED, TO_VERIFY, EXCLUDED = "recommended", "to-verify", "excluded"
+NEAR_MISS_LIMIT = 2  # hard requirements an option may fail and still be named as a near miss
+FOUNDATIONS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """One requirement judged on one option, with the catalogue fact behind it."""
+
+    requirement: str
+    label: str
+    hard: bool
+    weight: int
+    result: str
+    fact: str
+    sources: tuple[Source, ...] = ()
+
+    @property
+    def points(self) -> int:
+        """What this verdict adds to the score: a soft preference's weight when it passes."""
+        return self.weight if (not self.hard and self.result == PASS) else 0
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """An option judged against a profile."""
+
+    tool: Tool
+    option: Option
+    status: str
+    verdicts: tuple[Verdict, ...]
+    risks: dict[str, Risk]
+
+    @property
+    def key(self) -> str:
+        """`tool-id/option-id`."""
+        return f"{self.tool.id}/{self.option.id}"
+
+    @property
+    def name(self) -> str:
+        """The tool's name with the option's label."""
+        if self.option.name.casefold().startswith(self.tool.name.casefold()):
+            return self.option.name
+        return f"{self.tool.name} — {self.option.name}"
+
+    @property
+    def step(self) -> str:
+        """share or buy."""
+        return self.option.step
+
+    @property
+    def score(self) -> int:
+        """Sum of the weights of the soft preferences that pass."""
+        return sum(v.points for v in self.verdicts)
+
+    @property
+    def score_max(self) -> int:
+        """The score if every soft preference passed."""
+        return sum(v.weight for v in self.verdicts if not v.hard)
+
+    @property
+    def failed(self) -> tuple[Verdict, ...]:
+        """Hard requirements that fail."""
+        return tuple(v for v in self.verdicts if v.hard and v.result == FAIL)
+
+    @property
+    def unknown(self) -> tuple[Verdict, ...]:
+        """Hard requirements the catalogue cannot decide."""
+        return tuple(v for v in self.verdicts if v.hard and v.result == UNKNOWN)
+
+    @property
+    def used_by(self) -> tuple[str, ...]:
+        """Agencies known to use this option."""
+        return tuple(self.option.value("reuse.used_by", ()))
+
+    def rank_key(self) -> tuple:
+        """Ladder step, outright passes before to-verify, score, reuse evidence, then name."""
+        return (
+            STEPS.index(self.step),
+            0 if self.status == RECOMMENDED else 1,
+            -self.score,
+            -len(self.used_by),
+            self.tool.name.casefold(),
+            self.tool.id,
+            self.option.id,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Build:
+    """Custom development: why it is on the table, what to build on, and its risks."""
+
+    reasons: tuple[str, ...]
+    foundations: tuple[Assessment, ...]
+    risks: dict[str, Risk]
+    only_option: bool  # True when nothing shareable or buyable remains
+
+
+@dataclass(frozen=True, slots=True)
+class Relaxation:
+    """How many options one hard requirement removes by itself."""
+
+    requirement: Requirement
+    removes: int
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """The engine's answer for one profile."""
+
+    profile: Profile
+    options: tuple[Assessment, ...]
+    build: Build | None
+    near_misses: tuple[Assessment, ...]
+    relaxation: tuple[Relaxation, ...]
+    in_scope: int
+    total_options: int
+    strict: bool
+    integration_work: str = ""
+    catalog_sources: tuple[str, ...] = field(default=())
+
+    @cached_property
+    def counts(self) -> dict[str, int]:
+        """Options remaining by step, and how many of them need verifying."""
+        out = {"share": 0, "buy": 0, "to_verify": 0}
+        for a in self.options:
+            out[a.step] += 1
+            out["to_verify"] += a.status == TO_VERIFY
+        return out
+
+    @property
+    def only_build(self) -> bool:
+        """No share or buy option remains."""
+        return not self.options
+
+    def summary(self) -> str:
+        """"23 options: 9 share · 14 buy" — the live count."""
+        c = self.counts
+        text = f"{len(self.options)} option{'s' if len(self.options) != 1 else ''}: {c['share']} share · {c['buy']} buy"
+        if c["to_verify"]:
+            text += f" ({c['to_verify']} to verify)"
+        if self.build:
+            text += " · build"
+        return text
+
+
+def evaluate(tool: Tool, option: Option, profile: Profile, strict: bool = False) -> Assessment:
+    """Every requirement of the profile judged on one option."""
+    ctx = profile.context
+    verdicts = []
+    for req in profile.requirements:
+        spec = KINDS[req.kind]
+        outcome = spec.evaluate(req.value, tool, option, ctx)
+        verdicts.append(Verdict(req.kind, req.label, req.hard, req.weight, outcome.result, outcome.fact, outcome.sources))
+    hard_fail = any(v.hard and v.result == FAIL for v in verdicts)
+    hard_unknown = any(v.hard and v.result == UNKNOWN for v in verdicts)
+    if hard_fail or (strict and hard_unknown):
+        status = EXCLUDED
+    elif hard_unknown:
+        status = TO_VERIFY
+    else:
+        status = RECOMMENDED
+    demanded = {r.kind for r in profile.requirements}
+    return Assessment(tool, option, status, tuple(verdicts), assess(tool, option, ctx, demanded))
+
+
+def in_scope(catalog: Catalog, profile: Profile) -> list[Tool]:
+    """Tools offering at least one capability the profile asks for (all tools if it asks none)."""
+    wanted = profile.capabilities
+    if not wanted:
+        return list(catalog)
+    ids: set[str] = set()
+    for capability in wanted:
+        ids.update(catalog.with_capability(capability))
+    return [catalog.tools[tool_id] for tool_id in sorted(ids)]
+
+
+def recommend(catalog: Catalog, profile: Profile, strict: bool = False) -> Recommendation:
+    """Judge every option in scope, rank the survivors on the ladder, and gate build."""
+    profile = profile.effective()
+    assessed = [evaluate(t, o, profile, strict) for t in in_scope(catalog, profile) for o in t.options]
+    kept = sorted((a for a in assessed if a.status != EXCLUDED), key=Assessment.rank_key)
+    excluded = [a for a in assessed if a.status == EXCLUDED]
+
+    def blocking(a: Assessment) -> tuple[Verdict, ...]:
+        return a.failed + (a.unknown if strict else ())
+
+    near = sorted(
+        (a for a in excluded if len(blocking(a)) <= NEAR_MISS_LIMIT),
+        key=lambda a: (len(blocking(a)), *a.rank_key()),
+    )
+    relaxation = []
+    for req in profile.hard:
+        alone = sum(1 for a in excluded if [v.requirement for v in blocking(a)] == [req.kind])
+        relaxation.append(Relaxation(req, alone))
+    order = {r.kind: i for i, r in enumerate(profile.hard)}
+    relaxation.sort(key=lambda r: (-r.removes, order[r.requirement.kind]))
+
+    build = _build_gate(profile, kept, near, assessed)
+    return Recommendation(
+        profile=profile,
+        options=tuple(kept),
+        build=build,
+        near_misses=tuple(near),
+        relaxation=tuple(relaxation),
+        in_scope=len(assessed),
+        total_options=catalog.option_count(),
+        strict=strict,
+        integration_work=_integration_work(profile, kept),
+        catalog_sources=catalog.sources,
+    )
+
+
+def _build_gate(profile: Profile, kept: list[Assessment], near: list[Assessment], assessed: list[Assessment]) -> Build | None:
+    """Build only when nothing fits, or when the profile justifies it."""
+    reasons = []
+    if not kept:
+        reasons.append("no share or buy option meets the hard requirements")
+    for item in profile.unique_requirements:
+        reasons.append(f"unique requirement stated: {item}")
+    if profile.must_control_code:
+        reasons.append("the agency must control the code")
+    if not reasons:
+        return None
+    pool = kept or near or sorted(assessed, key=lambda a: (len(a.failed), *a.rank_key()))
+    # Foundations: prefer code the agency can take and extend — open-source options first.
+    foundations = sorted(pool, key=lambda a: (a.option.origin != "open-source", len(a.failed), *a.rank_key()))
+    return Build(tuple(reasons), tuple(foundations[:FOUNDATIONS]), build_risks(profile.context), not kept)
+
+
+def _integration_work(profile: Profile, kept: list[Assessment]) -> str:
+    """When options exist and the profile wants integration, the one thing to build is the adapter."""
+    wanted = [r.label for r in profile.requirements if KINDS[r.kind].dimension == "system_integration"]
+    if not kept or not wanted:
+        return ""
+    return (
+        "Build only the integration: an adapter from the agency's own systems to the chosen "
+        f"option ({', '.join(wanted)}), not the capability itself."
+    )
+
+
+def count_remaining(catalog: Catalog, profile: Profile, strict: bool = False) -> dict[str, int]:
+    """The live count for a profile: options remaining by step."""
+    return recommend(catalog, profile, strict).counts
+
+
+STEP_LABELS = {"share": "Share", "buy": "Buy", "build": "Build"}
+RESULT_MARKS = {PASS: "pass", FAIL: "FAIL", UNKNOWN: "unknown"}

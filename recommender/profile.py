@@ -1,0 +1,371 @@
+"""Requirements profiles: what an agency needs, read from TOML or flags, written back to TOML."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import tomli
+
+from catalog.countries import is_location
+from catalog.problems import Problem, did_you_mean, format_path, key_lines, line_of
+from catalog.schema import GOV_LEVELS
+from catalog.vocabulary import Vocabulary
+from recommender.requirements import KINDS, Context
+
+PROFILE_VERSION = 1
+STANCES = ("leader", "supporter", "observer")
+CAPACITY = ("none", "low", "medium", "high")
+TOP_KEYS = ("schema_version", "title", "description", "context", "hard", "soft", "build")
+CONTEXT_KEYS = ("country", "level", "stance", "ops_capacity", "skills")
+BUILD_KEYS = ("unique_requirements", "must_control_code")
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    """One need: a kind with its value, hard (must hold) or soft (weighted preference)."""
+
+    kind: str
+    value: Any
+    hard: bool = True
+    weight: int = 1
+
+    @property
+    def label(self) -> str:
+        """The requirement in words."""
+        return KINDS[self.kind].describe(self.value)
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """An agency's requirements, context and build justification."""
+
+    title: str = ""
+    description: str = ""
+    requirements: tuple[Requirement, ...] = ()
+    context: Context = field(default_factory=Context)
+    unique_requirements: tuple[str, ...] = ()
+    must_control_code: bool = False
+
+    @property
+    def hard(self) -> tuple[Requirement, ...]:
+        """The requirements that must hold."""
+        return tuple(r for r in self.requirements if r.hard)
+
+    @property
+    def soft(self) -> tuple[Requirement, ...]:
+        """The weighted preferences."""
+        return tuple(r for r in self.requirements if not r.hard)
+
+    @property
+    def capabilities(self) -> tuple[str, ...]:
+        """Every capability asked for, hard or soft."""
+        out: list[str] = []
+        for r in self.requirements:
+            if r.kind == "capabilities":
+                out += [c for c in r.value if c not in out]
+        return tuple(out)
+
+    def get(self, kind: str) -> Requirement | None:
+        """The requirement of a kind, if the profile has one."""
+        return next((r for r in self.requirements if r.kind == kind), None)
+
+    def with_requirement(self, requirement: Requirement) -> "Profile":
+        """A copy with this requirement added, replacing any of the same kind."""
+        kept = tuple(r for r in self.requirements if r.kind != requirement.kind)
+        return replace(self, requirements=kept + (requirement,))
+
+    def without(self, kind: str) -> "Profile":
+        """A copy without the requirement of this kind."""
+        return replace(self, requirements=tuple(r for r in self.requirements if r.kind != kind))
+
+    def effective(self) -> "Profile":
+        """The profile as evaluated: eligibility is demanded once the agency's country is known."""
+        if self.context.country and self.get("eligible") is None:
+            return replace(self, requirements=self.requirements + (Requirement("eligible", True, True),))
+        return self
+
+    def to_toml_data(self) -> dict:
+        """The profile as TOML-ready data; reading it back gives an equal profile."""
+        ctx = self.context
+        data: dict[str, Any] = {"schema_version": PROFILE_VERSION}
+        if self.title:
+            data["title"] = self.title
+        if self.description:
+            data["description"] = self.description
+        context = {
+            "country": ctx.country,
+            "level": ctx.level,
+            "stance": ctx.stance,
+            "ops_capacity": ctx.ops_capacity,
+            "skills": list(ctx.skills),
+        }
+        data["context"] = {k: v for k, v in context.items() if v not in ("", [])}
+        hard = {r.kind: _plain(r.value) for r in self.hard}
+        soft = {
+            r.kind: (r.weight if r.value is True else {"value": _plain(r.value), "weight": r.weight})
+            for r in self.soft
+        }
+        if hard:
+            data["hard"] = hard
+        if soft:
+            data["soft"] = soft
+        build: dict[str, Any] = {}
+        if self.unique_requirements:
+            build["unique_requirements"] = list(self.unique_requirements)
+        if self.must_control_code:
+            build["must_control_code"] = True
+        if build:
+            data["build"] = build
+        return data
+
+    def to_toml(self) -> str:
+        """The profile as a TOML document."""
+        import tomli_w
+
+        return tomli_w.dumps(self.to_toml_data())
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+class ProfileReader:
+    """Validates profile data, collecting every problem with file, line and key."""
+
+    def __init__(self, name: str, text: str, vocabulary: Vocabulary):
+        self.name, self.text, self.vocabulary = name, text, vocabulary
+        self.problems: list[Problem] = []
+        self._lines: dict | None = None
+
+    def problem(self, path: tuple, message: str, severity: str = "error") -> None:
+        """Record a problem at a key path."""
+        if self._lines is None:
+            self._lines = key_lines(self.text)
+        self.problems.append(Problem(self.name, line_of(self._lines, path), format_path(path), message, severity))
+
+    def read(self, data: dict) -> Profile | None:
+        """A Profile, or None when there were errors (see `problems`)."""
+        for key in data:
+            if key not in TOP_KEYS:
+                self.problem((key,), f"unknown key `{key}`{did_you_mean(key, TOP_KEYS)}")
+        version = data.get("schema_version", PROFILE_VERSION)
+        if version != PROFILE_VERSION:
+            self.problem(("schema_version",), f"unsupported schema_version {version!r}; this release reads 1")
+        title = self.text_value(data, "title")
+        description = self.text_value(data, "description")
+        context = self.read_context(data.get("context", {}))
+        requirements: list[Requirement] = []
+        for section, hard in (("hard", True), ("soft", False)):
+            raw = data.get(section, {})
+            if not isinstance(raw, dict):
+                self.problem((section,), f"expected a table [{section}]")
+                continue
+            for name, value in raw.items():
+                requirement = self.read_requirement(name, value, hard, (section, name))
+                if requirement is None:
+                    continue
+                if any(r.kind == requirement.kind for r in requirements):
+                    self.problem((section, name), f"`{name}` is both hard and soft; keep one")
+                    continue
+                requirements.append(requirement)
+        unique, control = self.read_build(data.get("build", {}))
+        if any(p.severity == "error" for p in self.problems):
+            return None
+        return Profile(title, description, tuple(requirements), context, unique, control)
+
+    def text_value(self, data: dict, key: str) -> str:
+        value = data.get(key, "")
+        if not isinstance(value, str):
+            self.problem((key,), "expected a string")
+            return ""
+        return value
+
+    def read_context(self, raw: Any) -> Context:
+        if not isinstance(raw, dict):
+            self.problem(("context",), "expected a table [context]")
+            return Context()
+        for key in raw:
+            if key not in CONTEXT_KEYS:
+                self.problem(("context", key), f"unknown key `{key}`{did_you_mean(key, CONTEXT_KEYS)}")
+        country = raw.get("country", "")
+        if country and (not isinstance(country, str) or not is_location(country.upper())):
+            self.problem(("context", "country"), f"expected an ISO 3166 alpha-2 country code, found {country!r}")
+            country = ""
+        values = {}
+        for key, choices in (("level", GOV_LEVELS), ("stance", STANCES), ("ops_capacity", CAPACITY)):
+            value = raw.get(key, "")
+            if value and value not in choices:
+                self.problem(
+                    ("context", key),
+                    f"`{value}` is not one of {', '.join(choices)}{did_you_mean(str(value), choices)}",
+                )
+                value = ""
+            values[key] = value
+        skills = raw.get("skills", [])
+        if not isinstance(skills, list) or not all(isinstance(s, str) for s in skills):
+            self.problem(("context", "skills"), "expected an array of strings")
+            skills = []
+        return Context(
+            country=country.upper() if isinstance(country, str) else "",
+            level=values["level"],
+            stance=values["stance"] or "supporter",
+            ops_capacity=values["ops_capacity"],
+            skills=tuple(skills),
+        )
+
+    def read_build(self, raw: Any) -> tuple[tuple[str, ...], bool]:
+        if not isinstance(raw, dict):
+            self.problem(("build",), "expected a table [build]")
+            return (), False
+        for key in raw:
+            if key not in BUILD_KEYS:
+                self.problem(("build", key), f"unknown key `{key}`{did_you_mean(key, BUILD_KEYS)}")
+        unique = raw.get("unique_requirements", [])
+        if not isinstance(unique, list) or not all(isinstance(u, str) and u.strip() for u in unique):
+            self.problem(("build", "unique_requirements"), "expected an array of non-empty strings")
+            unique = []
+        control = raw.get("must_control_code", False)
+        if not isinstance(control, bool):
+            self.problem(("build", "must_control_code"), "expected true or false")
+            control = False
+        return tuple(u.strip() for u in unique), control
+
+    def read_requirement(self, name: str, raw: Any, hard: bool, path: tuple) -> Requirement | None:
+        if name not in KINDS:
+            self.problem(path, f"unknown requirement `{name}`{did_you_mean(name, KINDS)}")
+            return None
+        weight = 1
+        value = raw
+        if not hard:
+            if isinstance(raw, dict):
+                extra = set(raw) - {"value", "weight"}
+                if extra:
+                    self.problem(path, f"a soft requirement takes `value` and `weight`, not {', '.join(sorted(extra))}")
+                    return None
+                value = raw.get("value", True)
+                weight = raw.get("weight", 1)
+            elif isinstance(raw, int) and not isinstance(raw, bool):
+                value, weight = True, raw
+            if isinstance(weight, bool) or not isinstance(weight, int) or not 1 <= weight <= 10:
+                self.problem(path, "weight must be a whole number from 1 to 10")
+                return None
+            if value is True and KINDS[name].value not in ("bool", "list"):
+                self.problem(path, f"`{name}` needs a value: {{ value = …, weight = {weight} }}")
+                return None
+        checked = self.check_value(name, value, path)
+        if checked is None:
+            return None
+        return Requirement(name, checked, hard, weight)
+
+    def check_value(self, name: str, value: Any, path: tuple) -> Any:
+        """The requirement's value checked against its kind, or None after a problem."""
+        spec = KINDS[name]
+        if spec.value == "bool":
+            if not isinstance(value, bool):
+                self.problem(path, "expected true or false")
+                return None
+            return value
+        if spec.value == "int":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                self.problem(path, "expected a whole number")
+                return None
+            return value
+        if spec.value in ("level", "band", "access"):
+            if value not in spec.choices:
+                self.problem(path, f"expected one of {', '.join(spec.choices)}{did_you_mean(str(value), spec.choices)}")
+                return None
+            return value
+        # lists; `true` means "any" for the list kinds that allow it
+        if value is True and name in ("api", "sso", "provisioning"):
+            return True
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+            self.problem(path, "expected a non-empty array of strings")
+            return None
+        if name == "capabilities":
+            return self.capabilities(value, path)
+        if name == "residency":
+            bad = [v for v in value if not is_location(v.upper())]
+            if bad:
+                self.problem(path, f"not country codes: {', '.join(bad)} (use ISO 3166 alpha-2, EU or EEA)")
+                return None
+            return tuple(dict.fromkeys(v.upper() for v in value))
+        if spec.choices:
+            bad = [v for v in value if v not in spec.choices]
+            if bad:
+                self.problem(path, f"`{bad[0]}` is not one of {', '.join(spec.choices)}{did_you_mean(bad[0], spec.choices)}")
+                return None
+        return tuple(dict.fromkeys(value))
+
+    def capabilities(self, value: list[str], path: tuple) -> tuple[str, ...] | None:
+        """Capability names resolved to ids; typos forgiven with a warning, unknowns refused."""
+        out: list[str] = []
+        ok = True
+        for term in value:
+            found = self.vocabulary.exact(term)
+            if found is None:
+                found = self.vocabulary.resolve(term)
+                if found is None:
+                    self.problem(path, f"unknown capability `{term}`{self.vocabulary.suggestion(term)}")
+                    ok = False
+                    continue
+                self.problem(path, f"read `{term}` as capability `{found}`", "warning")
+            if found not in out:
+                out.append(found)
+        return tuple(out) if ok else None
+
+
+def read_profile(path: Path, vocabulary: Vocabulary) -> tuple[Profile | None, list[Problem]]:
+    """Read a profile file; problems are returned, never raised."""
+    name = str(path)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except OSError as exc:
+        return None, [Problem(name, 0, "", f"cannot read profile: {exc.strerror or exc}")]
+    except UnicodeDecodeError as exc:
+        return None, [Problem(name, 0, "", f"not UTF-8 text (byte {exc.start})")]
+    return parse_profile(text, vocabulary, name)
+
+
+def parse_profile(text: str, vocabulary: Vocabulary, name: str = "<profile>") -> tuple[Profile | None, list[Problem]]:
+    """Parse profile TOML text."""
+    try:
+        data = tomli.loads(text)
+    except tomli.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", 0) or 0
+        return None, [Problem(name, line, "", f"invalid TOML: {getattr(exc, 'msg', exc)}")]
+    reader = ProfileReader(name, text, vocabulary)
+    profile = reader.read(data)
+    return profile, sorted(reader.problems)
+
+
+def parse_flag_value(name: str, text: str, vocabulary: Vocabulary, where: str) -> tuple[Any, list[Problem]]:
+    """A requirement value typed on the command line: `true`, `AU,NZ`, `medium`, `12`."""
+    if name not in KINDS:
+        return None, [Problem(where, 0, name, f"unknown requirement `{name}`{did_you_mean(name, KINDS)}")]
+    spec = KINDS[name]
+    lowered = text.strip().casefold()
+    value: Any
+    if spec.value == "bool" or (lowered in ("true", "yes", "any") and name in ("api", "sso", "provisioning")):
+        if lowered in ("", "true", "yes", "1", "any"):
+            value = True
+        elif lowered in ("false", "no", "0"):
+            value = False
+        else:
+            return None, [Problem(where, 0, name, f"expected true or false, found {text!r}")]
+        if spec.value != "bool":
+            value = True
+    elif spec.value == "int":
+        if not text.strip().isdigit():
+            return None, [Problem(where, 0, name, f"expected a whole number, found {text!r}")]
+        value = int(text)
+    elif spec.value in ("level", "band", "access"):
+        value = text.strip()
+    else:
+        value = [part.strip() for part in text.split(",") if part.strip()]
+    reader = ProfileReader(where, "", vocabulary)
+    checked = reader.check_value(name, value, (name,))
+    return checked, reader.problems

@@ -1,0 +1,367 @@
+"""Recommendations as text: an 80-column table, versioned JSON, Markdown, a decision record.
+
+Catalogue and profile text is shown literally: control characters are made visible, and
+Markdown output escapes markup so that a tool's name cannot style or link anything.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+
+from recommender.engine import STEPS, TO_VERIFY, Assessment, Recommendation, Verdict
+from recommender.requirements import FAIL, PASS, UNKNOWN
+from recommender.stance import ROLE_LABELS, STANCE_LINES, duties
+
+OUTPUT_VERSION = 1
+RISK_NAMES = {
+    "resourcing": "Resourcing",
+    "data_control": "Data control",
+    "platform_control": "Platform control",
+    "system_integration": "System integration",
+}
+MARK = {PASS: "✓", FAIL: "✗", UNKNOWN: "?"}
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+|!~])")
+
+
+def plain(text: str) -> str:
+    """Text with control characters (escape sequences included) made visible and harmless."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(text))
+
+
+def md(text: str) -> str:
+    """Text safe inside Markdown: control characters visible, markup characters escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", plain(text)).replace("\n", " ")
+
+
+# -- JSON -----------------------------------------------------------------------------------
+def _verdict_json(v: Verdict) -> dict:
+    return {
+        "requirement": v.requirement,
+        "label": v.label,
+        "hard": v.hard,
+        "weight": v.weight,
+        "result": v.result,
+        "fact": v.fact,
+        "sources": [s.url for s in v.sources],
+        "points": v.points,
+    }
+
+
+def _option_json(a: Assessment, stance: str) -> dict:
+    return {
+        "id": a.key,
+        "tool": a.tool.id,
+        "option": a.option.id,
+        "name": a.name,
+        "step": a.step,
+        "origin": a.option.origin,
+        "deployment": a.option.deployment,
+        "provider": a.option.provider,
+        "status": a.status,
+        "score": a.score,
+        "score_max": a.score_max,
+        "contributions": [
+            {"requirement": v.requirement, "weight": v.weight, "result": v.result, "points": v.points}
+            for v in a.verdicts
+            if not v.hard
+        ],
+        "verdicts": [_verdict_json(v) for v in a.verdicts],
+        "risks": {name: {"level": r.level, "reason": r.reason} for name, r in a.risks.items()},
+        "used_by": list(a.used_by),
+        "roles": {d.role: {"carrier": d.carrier, "note": d.note} for d in duties(stance, a.option.deployment, a.option.provider)},
+        "homepage": a.tool.homepage,
+        "last_reviewed": a.tool.last_reviewed.isoformat(),
+    }
+
+
+def to_data(rec: Recommendation) -> dict:
+    """The recommendation as plain data: the documented JSON shape (see OUTPUT.md)."""
+    stance = rec.profile.context.stance
+    options = [_option_json(a, stance) for a in rec.options]
+    if rec.build:
+        options.append(
+            {
+                "id": "build",
+                "tool": None,
+                "option": None,
+                "name": "Build (custom development)",
+                "step": "build",
+                "origin": "build",
+                "deployment": "self-hosted",
+                "provider": "",
+                "status": "only-option" if rec.build.only_option else "justified",
+                "score": None,
+                "score_max": None,
+                "contributions": [],
+                "verdicts": [],
+                "risks": {n: {"level": r.level, "reason": r.reason} for n, r in rec.build.risks.items()},
+                "reasons": list(rec.build.reasons),
+                "foundations": [a.key for a in rec.build.foundations],
+                "used_by": [],
+                "roles": {},
+            }
+        )
+    ctx = rec.profile.context
+    return {
+        "schema_version": OUTPUT_VERSION,
+        "profile": {
+            "title": rec.profile.title,
+            "context": {
+                "country": ctx.country,
+                "level": ctx.level,
+                "stance": ctx.stance,
+                "ops_capacity": ctx.ops_capacity,
+                "skills": list(ctx.skills),
+            },
+            "hard": [{"requirement": r.kind, "value": _jsonable(r.value)} for r in rec.profile.hard],
+            "soft": [{"requirement": r.kind, "value": _jsonable(r.value), "weight": r.weight} for r in rec.profile.soft],
+            "unique_requirements": list(rec.profile.unique_requirements),
+            "must_control_code": rec.profile.must_control_code,
+        },
+        "strict": rec.strict,
+        "summary": {
+            "options_in_catalogue": rec.total_options,
+            "in_scope": rec.in_scope,
+            "remaining": len(rec.options),
+            "share": rec.counts["share"],
+            "buy": rec.counts["buy"],
+            "to_verify": rec.counts["to_verify"],
+            "build": rec.build is not None,
+            "only_build": rec.only_build,
+        },
+        "options": options,
+        "near_misses": [
+            {
+                "id": a.key,
+                "name": a.name,
+                "step": a.step,
+                "blocked_by": [v.requirement for v in _blocking(a, rec.strict)],
+                "facts": [v.fact for v in _blocking(a, rec.strict)],
+            }
+            for a in rec.near_misses
+        ],
+        "relaxation": [{"requirement": r.requirement.kind, "removes": r.removes} for r in rec.relaxation],
+        "integration_work": rec.integration_work,
+    }
+
+
+def _jsonable(value):
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _blocking(a: Assessment, strict: bool) -> tuple[Verdict, ...]:
+    return a.failed + (a.unknown if strict else ())
+
+
+def to_json(rec: Recommendation) -> str:
+    """Stable, indented JSON."""
+    return json.dumps(to_data(rec), indent=2, ensure_ascii=False) + "\n"
+
+
+# -- table ----------------------------------------------------------------------------------
+def _short(level: str) -> str:
+    return {"low": "low", "medium": "med", "high": "HIGH"}[level]
+
+
+def _verdict_line(a: Assessment) -> str:
+    parts = []
+    for v in a.verdicts:
+        if v.result != PASS or not v.hard:
+            parts.append(f"{MARK[v.result]}{v.requirement}")
+    return " ".join(parts)
+
+
+def to_table(rec: Recommendation, width: int = 80) -> str:
+    """A plain-text report readable at 80 columns."""
+    out: list[str] = []
+    title = plain(rec.profile.title) or "Recommendation"
+    out.append(title)
+    out.append("=" * min(len(title), width))
+    out.append(
+        f"{rec.in_scope} of {rec.total_options} catalogue options in scope · {rec.summary()}"
+        + (" · strict" if rec.strict else "")
+    )
+    name_w = width - 32
+    for step in ("share", "buy"):
+        rows = [a for a in rec.options if a.step == step]
+        out.append("")
+        out.append(f"{step.upper()} ({len(rows)})")
+        if not rows:
+            out.append("  none meets the hard requirements")
+            continue
+        out.append(f"  {'#':>2} {'option':<{name_w}} {'score':>5}  res  data plat intg")
+        for i, a in enumerate(rows, 1):
+            name = plain(a.name)
+            if a.status == TO_VERIFY:
+                name = "(verify) " + name
+            if len(name) > name_w:
+                name = name[: name_w - 1] + "…"
+            r = a.risks
+            score = f"{a.score}/{a.score_max}" if a.score_max else "-"
+            out.append(
+                f"  {i:>2} {name:<{name_w}} {score:>5}  {_short(r['resourcing'].level):<5}"
+                f"{_short(r['data_control'].level):<5}{_short(r['platform_control'].level):<5}{_short(r['system_integration'].level)}"
+            )
+            detail = _verdict_line(a)
+            if detail:
+                for line in textwrap.wrap(detail, width - 8):
+                    out.append(f"       {line}")
+    out.append("")
+    if rec.build:
+        out.append("BUILD (last resort)")
+        for reason in rec.build.reasons:
+            out.extend(textwrap.wrap(plain(reason), width - 4, initial_indent="  - ", subsequent_indent="    "))
+        if rec.build.foundations:
+            names = ", ".join(a.key for a in rec.build.foundations)
+            out.extend(textwrap.wrap(f"build on: {names}", width - 4, initial_indent="  ", subsequent_indent="    "))
+        out.append(f"  resourcing risk: {rec.build.risks['resourcing'].level}")
+    else:
+        out.append("BUILD: not justified (share or buy options remain; no unique requirement stated)")
+    if rec.integration_work:
+        out.append("")
+        out.extend(textwrap.wrap(rec.integration_work, width))
+    if rec.near_misses:
+        out.append("")
+        out.append("NEAR MISSES")
+        for a in rec.near_misses[:10]:
+            blocked = "; ".join(f"{v.requirement}: {plain(v.fact)}" for v in _blocking(a, rec.strict))
+            out.extend(
+                textwrap.wrap(
+                    f"{a.key} ({a.step}) blocked by {blocked}", width - 2, initial_indent="  ", subsequent_indent="      "
+                )
+            )
+        if len(rec.near_misses) > 10:
+            out.append(f"  … and {len(rec.near_misses) - 10} more (see --format json)")
+    if rec.relaxation:
+        out.append("")
+        out.append("WHAT EACH HARD REQUIREMENT COSTS (options it alone removes)")
+        for r in rec.relaxation:
+            out.append(f"  {r.removes:>3}  {plain(r.requirement.label)}"[:width])
+    out.append("")
+    out.append("✓ pass  ✗ fail  ? unknown (not stated in the catalogue) · risks: low/med/HIGH")
+    return "\n".join(out) + "\n"
+
+
+# -- Markdown ---------------------------------------------------------------------------------
+def _sources_md(v: Verdict) -> str:
+    return " ".join(f"[{i}]({s.url})" for i, s in enumerate(v.sources[:3], 1)) or "—"
+
+
+def _option_md(a: Assessment, stance: str, level: int = 3) -> list[str]:
+    h = "#" * level
+    out = [f"{h} {md(a.name)}", ""]
+    out.append(
+        f"`{a.key}` · {a.step} ({a.option.origin}, {a.option.deployment}"
+        + (f", {md(a.option.provider)}" if a.option.provider else "")
+        + f") · status: {a.status} · score {a.score}/{a.score_max}"
+    )
+    if a.used_by:
+        out.append(f"Used by: {md(', '.join(a.used_by))}")
+    out += ["", "| requirement | hard/soft | result | catalogue fact | sources |", "|---|---|---|---|---|"]
+    for v in a.verdicts:
+        kind = "hard" if v.hard else f"soft ×{v.weight}"
+        out.append(f"| {md(v.label)} | {kind} | {MARK[v.result]} {v.result} | {md(v.fact)} | {_sources_md(v)} |")
+    out += ["", "| risk | level | why |", "|---|---|---|"]
+    for name, risk in a.risks.items():
+        out.append(f"| {RISK_NAMES[name]} | {risk.level} | {md(risk.reason)} |")
+    out.append("")
+    return out
+
+
+def to_markdown(rec: Recommendation) -> str:
+    """A Markdown report: every option's verdicts with their facts and sources."""
+    stance = rec.profile.context.stance
+    out = [f"# {md(rec.profile.title or 'Recommendation')}", ""]
+    out.append(f"{rec.in_scope} of {rec.total_options} catalogue options in scope · {rec.summary()}")
+    out.append("")
+    for step in ("share", "buy"):
+        rows = [a for a in rec.options if a.step == step]
+        out += [f"## {step.capitalize()} ({len(rows)})", ""]
+        if not rows:
+            out += ["None meets the hard requirements.", ""]
+        for a in rows:
+            out += _option_md(a, stance)
+    out += ["## Build", ""]
+    if rec.build:
+        out += [f"- {md(r)}" for r in rec.build.reasons]
+        if rec.build.foundations:
+            out.append("- Foundations to build on: " + ", ".join(f"`{a.key}`" for a in rec.build.foundations))
+        out += ["", "| risk | level | why |", "|---|---|---|"]
+        out += [f"| {RISK_NAMES[n]} | {r.level} | {md(r.reason)} |" for n, r in rec.build.risks.items()]
+    else:
+        out.append("Not justified: share or buy options meet the hard requirements and no unique requirement is stated.")
+    out.append("")
+    if rec.integration_work:
+        out += [rec.integration_work, ""]
+    out += _near_and_relax_md(rec)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _near_and_relax_md(rec: Recommendation) -> list[str]:
+    out: list[str] = []
+    if rec.near_misses:
+        out += ["## Near misses", "", "| option | step | blocked by |", "|---|---|---|"]
+        for a in rec.near_misses:
+            blocked = "; ".join(f"{v.requirement}: {md(v.fact)}" for v in _blocking(a, rec.strict))
+            out.append(f"| `{a.key}` | {a.step} | {blocked} |")
+        out.append("")
+    if rec.relaxation:
+        out += ["## What each hard requirement costs", "", "| hard requirement | options it alone removes |", "|---|---|"]
+        out += [f"| {md(r.requirement.label)} | {r.removes} |" for r in rec.relaxation]
+        out.append("")
+    return out
+
+
+def to_record(rec: Recommendation) -> str:
+    """A decision record for a governance board: context, decision, options, risks, roles."""
+    p, ctx = rec.profile, rec.profile.context
+    out = [f"# Decision record: {md(p.title or 'capability sourcing')}", "", "Status: proposed", ""]
+    out += ["## Context", ""]
+    if p.description:
+        out += [md(p.description), ""]
+    out.append(
+        f"- Agency: {ctx.level or 'level not stated'} government, {ctx.country or 'country not stated'}; "
+        f"ops capacity {ctx.ops_capacity or 'not stated'}; skills {', '.join(ctx.skills) or 'not stated'}"
+    )
+    out.append(f"- ICT stance: {STANCE_LINES.get(ctx.stance, ctx.stance)}")
+    out.append("- Hard requirements: " + ("; ".join(md(r.label) for r in p.hard) or "none"))
+    out.append("- Preferences: " + ("; ".join(f"{md(r.label)} (×{r.weight})" for r in p.soft) or "none"))
+    out.append(f"- Policy: share before buy; build only as a last resort{' (strict: unknown facts exclude)' if rec.strict else ''}.")
+    out += ["", "## Decision", ""]
+    if rec.options:
+        top = rec.options[0]
+        verb = "Verify, then adopt" if top.status == TO_VERIFY else "Adopt"
+        out.append(f"{verb} **{md(top.name)}** (`{top.key}`), a **{top.step}** option.")
+        if top.status == TO_VERIFY:
+            out.append("Before adopting, confirm: " + "; ".join(md(v.label) for v in top.unknown) + ".")
+        others = [a for a in rec.options[1:4]]
+        if others:
+            out.append("Alternatives in ladder order: " + ", ".join(f"`{a.key}` ({a.step})" for a in others) + ".")
+    else:
+        out.append("No share or buy option meets the hard requirements: **build** is justified as a last resort.")
+    if rec.build:
+        out += ["", "Build considered because: " + "; ".join(md(r) for r in rec.build.reasons) + "."]
+        if rec.build.foundations:
+            out.append("Build on: " + ", ".join(f"`{a.key}`" for a in rec.build.foundations) + ".")
+        out.append(f"Resourcing risk of building: {rec.build.risks['resourcing'].level} — {md(rec.build.risks['resourcing'].reason)}.")
+    if rec.integration_work:
+        out += ["", rec.integration_work]
+    if rec.options:
+        top = rec.options[0]
+        out += ["", f"## Who does what ({ctx.stance} stance, {top.option.deployment})", "", "| role | carried by | how |", "|---|---|---|"]
+        for d in duties(ctx.stance, top.option.deployment, top.option.provider):
+            out.append(f"| {ROLE_LABELS[d.role]} | {d.carrier} | {md(d.note)} |")
+    out += ["", "## Options considered", ""]
+    for a in rec.options[:6]:
+        out += _option_md(a, ctx.stance, 3)
+    out += _near_and_relax_md(rec)
+    out += ["## Evidence", "", "Every verdict above cites the catalogue fact it was decided on; unknown means the catalogue does not state the fact.", ""]
+    sources = sorted({s.url for a in rec.options[:6] for v in a.verdicts for s in v.sources})
+    out += [f"- <{u}>" for u in sources]
+    return "\n".join(out).rstrip() + "\n"
+
+
+FORMATS = {"table": to_table, "json": to_json, "markdown": to_markdown, "record": to_record}

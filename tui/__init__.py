@@ -1,0 +1,1 @@
+"""The Textual face of sharebuybuild: a guided walk from needs to a recommendation."""
