@@ -206,3 +206,4 @@ def main() -> None:
         err("interrupted")
         sys.exit(130)
 from recommender import catalog_cli  # noqa: E402,F401  (registers the `catalog` subcommands)
+from recommender import sharing_cli  # noqa: E402,F401  (registers the sharing subcommands)
