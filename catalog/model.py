@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from catalog.schema import STEP_OF_ORIGIN
+
+if TYPE_CHECKING:  # the vocabulary module imports this one
+    from catalog.vocabulary import Vocabulary
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,5 +145,3 @@ class Catalog:
         """How many options the catalogue holds."""
         return sum(len(tool.options) for tool in self.tools.values())
 
-
-from catalog.vocabulary import Vocabulary  # noqa: E402  (for the annotation above)
