@@ -23,6 +23,8 @@ def option_to_data(option: Option) -> dict:
     for key in sorted(option.facts):
         fact = option.facts[key]
         entry = {"value": _plain(fact.value), "sources": [s.url for s in fact.sources], "origin": fact.origin}
+        if len(fact.origins) > 1:  # federated catalogues that state the same value
+            entry["origins"] = list(fact.origins)
         if fact.conflicts:
             entry["conflicts"] = [{"value": _plain(v), "origin": o} for v, o in fact.conflicts]
         facts[key] = entry

@@ -34,6 +34,8 @@ class Fact:
     origin: str = ""  # the catalogue source (directory or repository) it came from
     # Set when federated catalogues disagree: (value, origin) of each other claim.
     conflicts: tuple[tuple[Any, str], ...] = ()
+    # Every catalogue source that states this same value, `origin` first (set by federation).
+    origins: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

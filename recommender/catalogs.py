@@ -1,12 +1,43 @@
-"""Which catalogues a command reads: the directories given, or the bundled catalogue."""
+"""Which catalogues a command reads: the configured sources, merged, plus any named for the run.
+
+Every command that reads a catalogue (`recommend`, `tui`, `catalog lint|search|show|stats`,
+and the sharing commands) comes through `load_for_cli`, so they all see the same catalogue:
+
+- with no `--catalog`: the configured sources (project `sbb.toml`, user `sources.toml`,
+  `SBB_CATALOG`) and the bundled catalogue;
+- with `--catalog DIR` (repeatable): DIR is added with the highest precedence; the bundled
+  catalogue is left out unless a config file says `bundled = true`. With no configured
+  sources (or with `SBB_NO_CONFIG=1`) `--catalog DIR` therefore reads DIR alone.
+"""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import Callable
 
-from catalog.loader import BUNDLED_CATALOG, LoadResult, load_catalog
+from catalog.federation import FederationResult, load_sources
+from catalog.sources import configured_sources
 
 
-def load_for_cli(directories: list[Path] | None) -> LoadResult:
-    """Load the given catalogue directories, or the bundled catalogue when none is given."""
-    return load_catalog(list(directories) if directories else [BUNDLED_CATALOG])
+def _to_stderr(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def load_for_cli(
+    directories: list[Path] | None = None, notify: Callable[[str], None] | None = _to_stderr
+) -> FederationResult:
+    """Load the sources of this run, merged; `directories` are the `--catalog` ones.
+
+    A configured source that cannot be read is named through `notify` (standard error by
+    default) and skipped; the others still load.
+    """
+    config = configured_sources(list(directories) if directories else None)
+    result = load_sources(config)
+    if notify is not None:
+        for status in result.statuses:
+            if status.skipped and not status.spec.explicit:
+                notify(f"note: catalogue source `{status.spec.name}` skipped: {status.skipped}")
+        for problem in config.problems:
+            notify(str(problem))
+    return result

@@ -11,7 +11,7 @@ from functools import cached_property
 
 from catalog.model import Catalog, Option, Source, Tool
 from recommender.profile import Profile, Requirement
-from recommender.requirements import FAIL, KINDS, PASS, UNKNOWN
+from recommender.requirements import FAIL, KINDS, PASS, UNKNOWN, Context
 from recommender.risks import Risk, assess, build_risks
 
 STEPS = ("share", "buy", "build")
@@ -46,7 +46,19 @@ class Assessment:
     option: Option
     status: str
     verdicts: tuple[Verdict, ...]
-    risks: dict[str, Risk]
+    context: Context = field(default_factory=Context)
+    demanded: frozenset[str] = frozenset()
+    failed: tuple[Verdict, ...] = ()  # hard requirements that fail
+    unknown: tuple[Verdict, ...] = ()  # hard requirements the catalogue cannot decide
+    score: int = 0  # sum of the weights of the soft preferences that pass
+    _risks: dict[str, Risk] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def risks(self) -> dict[str, Risk]:
+        """The four risks for this agency, worked out on first use (they cost more than verdicts)."""
+        if not self._risks:
+            self._risks.update(assess(self.tool, self.option, self.context, set(self.demanded)))
+        return self._risks
 
     @property
     def key(self) -> str:
@@ -66,24 +78,9 @@ class Assessment:
         return self.option.step
 
     @property
-    def score(self) -> int:
-        """Sum of the weights of the soft preferences that pass."""
-        return sum(v.points for v in self.verdicts)
-
-    @property
     def score_max(self) -> int:
         """The score if every soft preference passed."""
         return sum(v.weight for v in self.verdicts if not v.hard)
-
-    @property
-    def failed(self) -> tuple[Verdict, ...]:
-        """Hard requirements that fail."""
-        return tuple(v for v in self.verdicts if v.hard and v.result == FAIL)
-
-    @property
-    def unknown(self) -> tuple[Verdict, ...]:
-        """Hard requirements the catalogue cannot decide."""
-        return tuple(v for v in self.verdicts if v.hard and v.result == UNKNOWN)
 
     @property
     def used_by(self) -> tuple[str, ...]:
@@ -91,12 +88,17 @@ class Assessment:
         return tuple(self.option.value("reuse.used_by", ()))
 
     def rank_key(self) -> tuple:
-        """Ladder step, outright passes before to-verify, score, reuse evidence, then name."""
+        """Ladder step, outright passes before to-verify, score, reuse evidence, then name.
+
+        Reuse evidence is the number of agencies using this option (united across federated
+        catalogues), then using any option of the tool: more users, a safer share.
+        """
         return (
             STEPS.index(self.step),
             0 if self.status == RECOMMENDED else 1,
             -self.score,
             -len(self.used_by),
+            -len(self.tool.used_by),
             self.tool.name.casefold(),
             self.tool.id,
             self.option.id,
@@ -162,23 +164,39 @@ class Recommendation:
 
 
 def evaluate(tool: Tool, option: Option, profile: Profile, strict: bool = False) -> Assessment:
-    """Every requirement of the profile judged on one option."""
+    """Every requirement of the profile judged on one option, with its four risks."""
+    return _judge(tool, option, profile, _prepared(profile), strict)
+
+
+def _judge(tool: Tool, option: Option, profile: Profile, prepared, strict: bool) -> Assessment:
+    """Verdicts and status of one option, without risks (the hot loop of `recommend`)."""
     ctx = profile.context
-    verdicts = []
-    for req in profile.requirements:
-        spec = KINDS[req.kind]
+    verdicts, failed, unknown = [], [], []
+    score = 0
+    for req, spec, label in prepared:
         outcome = spec.evaluate(req.value, tool, option, ctx)
-        verdicts.append(Verdict(req.kind, req.label, req.hard, req.weight, outcome.result, outcome.fact, outcome.sources))
-    hard_fail = any(v.hard and v.result == FAIL for v in verdicts)
-    hard_unknown = any(v.hard and v.result == UNKNOWN for v in verdicts)
-    if hard_fail or (strict and hard_unknown):
+        verdict = Verdict(req.kind, label, req.hard, req.weight, outcome.result, outcome.fact, outcome.sources)
+        verdicts.append(verdict)
+        if req.hard:
+            if outcome.result == FAIL:
+                failed.append(verdict)
+            elif outcome.result == UNKNOWN:
+                unknown.append(verdict)
+        elif outcome.result == PASS:
+            score += req.weight
+    if failed or (strict and unknown):
         status = EXCLUDED
-    elif hard_unknown:
+    elif unknown:
         status = TO_VERIFY
     else:
         status = RECOMMENDED
-    demanded = {r.kind for r in profile.requirements}
-    return Assessment(tool, option, status, tuple(verdicts), assess(tool, option, ctx, demanded))
+    demanded = frozenset(r.kind for r in profile.requirements)
+    return Assessment(tool, option, status, tuple(verdicts), ctx, demanded, tuple(failed), tuple(unknown), score)
+
+
+def _prepared(profile: Profile) -> list[tuple[Requirement, object, str]]:
+    """Each requirement with its kind and label, worked out once per profile, not per option."""
+    return [(req, KINDS[req.kind], req.label) for req in profile.requirements]
 
 
 def in_scope(catalog: Catalog, profile: Profile) -> list[Tool]:
@@ -195,7 +213,8 @@ def in_scope(catalog: Catalog, profile: Profile) -> list[Tool]:
 def recommend(catalog: Catalog, profile: Profile, strict: bool = False) -> Recommendation:
     """Judge every option in scope, rank the survivors on the ladder, and gate build."""
     profile = profile.effective()
-    assessed = [evaluate(t, o, profile, strict) for t in in_scope(catalog, profile) for o in t.options]
+    prepared = _prepared(profile)
+    assessed = [_judge(t, o, profile, prepared, strict) for t in in_scope(catalog, profile) for o in t.options]
     kept = sorted((a for a in assessed if a.status != EXCLUDED), key=Assessment.rank_key)
     excluded = [a for a in assessed if a.status == EXCLUDED]
 

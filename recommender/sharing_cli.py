@@ -1,3 +1,377 @@
 """`sbb catalog` commands for sharing catalogues between agencies: sources, pull, conflicts, import, export."""
 
-from recommender.cli import catalog_app  # noqa: F401
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from recommender.cli import catalog_app, err, fail
+from recommender.exits import BAD_INPUT, OK, PROBLEMS
+
+import_app = typer.Typer(help="Import entries from other catalogue formats.", rich_markup_mode=None, no_args_is_help=True)
+catalog_app.add_typer(import_app, name="import")
+
+CATALOG_HELP = "Catalogue directory added for this run (repeatable; see `sbb catalog sources`)."
+
+
+def _plain(text) -> str:
+    from recommender.render import plain
+
+    return plain(str(text))
+
+
+def _value(value) -> str:
+    if isinstance(value, (tuple, list)):
+        return "[" + ", ".join(_value(v) for v in value) + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return _plain(value)
+
+
+# -- sources and pull -------------------------------------------------------------------------
+@catalog_app.command("sources")
+def sources_command(
+    catalog: Optional[List[Path]] = typer.Option(None, "--catalog", help=CATALOG_HELP),
+    fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
+) -> None:
+    """List the catalogue sources of this run in precedence order, with their state.
+
+    For each: kind, location, commit and last pull (git sources), tools read, problems.
+    Exit 1 when a config file has errors or a source cannot be read.
+    """
+    from catalog.sources import configured_sources, short
+    from recommender.catalogs import load_for_cli
+
+    config = configured_sources(list(catalog) if catalog else None)
+    result = load_for_cli(catalog, notify=None)
+    bad = any(p.severity == "error" for p in config.problems) or any(s.skipped for s in result.statuses)
+    if fmt == "json":
+        typer.echo(json.dumps({
+            "config_files": [str(f) for f in config.files],
+            "sources": [s.as_dict() for s in result.statuses],
+            "tools": len(result.catalog),
+            "conflicts": len(result.conflicts),
+            "problems": [p.as_dict() for p in config.problems],
+        }, indent=2, ensure_ascii=False))
+    elif fmt == "text":
+        files = ", ".join(str(f) for f in config.files) or "none (no sbb.toml found, no user sources.toml)"
+        lines = [f"config: {files}", ""]
+        lines.append(f"{'#':>2}  {'name':<16} {'kind':<9} {'commit':<10} {'last pull':<20} {'tools':>5} {'problems':>8}  location")
+        for index, status in enumerate(result.statuses, 1):
+            spec = status.spec
+            problems = f"{status.errors}e/{status.warnings}w" if (status.errors or status.warnings) else "0"
+            lines.append(
+                f"{index:>2}  {_plain(spec.name):<16} {spec.kind:<9} {short(status.commit) or '-':<10} "
+                f"{(status.pulled_at or '-').replace('+00:00', 'Z'):<20} {status.tools:>5} {problems:>8}  {_plain(spec.location)}"
+            )
+            if status.skipped:
+                lines.append(f"    skipped: {status.skipped}")
+        lines += ["", f"merged: {len(result.catalog)} tools, {len(result.conflicts)} conflict(s) (see `sbb catalog conflicts`)"]
+        for problem in config.problems:
+            lines.append(str(problem))
+        typer.echo("\n".join(lines))
+    else:
+        err(f"unknown format `{fmt}`: use text or json")
+        raise typer.Exit(BAD_INPUT)
+    raise typer.Exit(PROBLEMS if bad else OK)
+
+
+@catalog_app.command("pull")
+def pull_command(
+    names: Optional[List[str]] = typer.Argument(None, help="Sources to pull (default: every git source)."),
+) -> None:
+    """Clone or update the configured git sources into the user cache, with the `git` command.
+
+    Only configured git sources touch the network. A source that fails keeps its previous
+    checkout; the others are still pulled. Exit 1 when any failed.
+    """
+    from catalog.problems import did_you_mean
+    from catalog.sources import configured_sources, pull, short
+
+    config = configured_sources()
+    for problem in config.problems:
+        err(str(problem))
+    git_sources = [s for s in config.sources if s.kind == "git"]
+    if names:
+        known = {s.name for s in git_sources}
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            for name in unknown:
+                err(f"no git source named `{name}`{did_you_mean(name, known)}")
+            raise typer.Exit(BAD_INPUT)
+        git_sources = [s for s in git_sources if s.name in names]
+    if not git_sources:
+        typer.echo("no git sources configured: nothing to pull (see `sbb catalog sources`)")
+        raise typer.Exit(OK)
+    failed = 0
+    for spec in git_sources:
+        result = pull(spec)
+        if result.ok:
+            change = f" {short(result.previous)} -> {short(result.commit)}" if result.previous and result.previous != result.commit else f" {short(result.commit)}"
+            typer.echo(f"{spec.name}: {result.message}{change}" + (f" ({spec.ref})" if spec.ref else ""))
+        else:
+            failed += 1
+            kept = f"; keeping {short(result.previous)}" if result.previous else ""
+            err(f"{spec.name}: {_plain(result.message)}{kept}")
+    raise typer.Exit(PROBLEMS if failed else OK)
+
+
+# -- conflicts ---------------------------------------------------------------------------------
+@catalog_app.command("conflicts")
+def conflicts_command(
+    catalog: Optional[List[Path]] = typer.Option(None, "--catalog", help=CATALOG_HELP),
+    fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 when there are conflicts or likely duplicates."),
+) -> None:
+    """Facts on which sources disagree, and likely duplicate tools across sources."""
+    from recommender.catalogs import load_for_cli
+
+    result = load_for_cli(catalog)
+    if not result.ok:
+        raise fail(result.problems, "the catalogue")
+    duplicates = result.duplicates()
+    if fmt == "json":
+        typer.echo(json.dumps({
+            "conflicts": [c.as_dict() for c in result.conflicts],
+            "duplicates": [d.as_dict() for d in duplicates],
+        }, indent=2, ensure_ascii=False))
+    elif fmt == "text":
+        lines = []
+        for c in result.conflicts:
+            tool = result.catalog.tools[c.tool]
+            where = f"{c.tool}/{c.option}" if c.option else c.tool
+            lines.append(f"{where}  {c.key}  ({_plain(tool.name)})")
+            for index, (value, origins) in enumerate(c.claims):
+                mark = "shown" if index == 0 else "other"
+                lines.append(f"    {mark}: {_value(value):<40} per {', '.join(_plain(o) for o in origins)}")
+        if duplicates:
+            lines += ["", "likely duplicates across sources:"]
+            for d in duplicates:
+                lines.append(f"  {d.first} ({', '.join(d.first_sources)}) ~ {d.second} ({', '.join(d.second_sources)}): {_plain(d.reason)}")
+                lines.append(f"    suggested merge: {_plain(d.suggestion)}")
+        lines.append(
+            f"{len(result.conflicts)} conflict(s), {len(duplicates)} likely duplicate(s) across "
+            f"{len(result.catalog.sources)} source(s): {', '.join(result.catalog.sources)}"
+        )
+        typer.echo("\n".join(lines))
+    else:
+        err(f"unknown format `{fmt}`: use text or json")
+        raise typer.Exit(BAD_INPUT)
+    raise typer.Exit(PROBLEMS if strict and (result.conflicts or duplicates) else OK)
+
+
+# -- import ------------------------------------------------------------------------------------
+def _report(report, what: str, into: Path, fmt: str) -> None:
+    """Print an import summary and exit: 0 when every input was read, 1 otherwise."""
+    if fmt == "json":
+        typer.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        errors = len(report.errors)
+        lines = [f"{what} into {into}: {len(report.created)} created, {len(report.skipped)} skipped, {errors} problem(s)"]
+        lines += [f"  created  {tool_id:<36} {path}" for tool_id, path in report.created]
+        by_reason: dict[str, list[str]] = {}
+        for tool_id, reason in report.skipped:
+            by_reason.setdefault(reason, []).append(tool_id)
+        for reason, ids in by_reason.items():
+            if len(ids) <= 3:
+                lines += [f"  skipped  {_plain(i)}: {_plain(reason)}" for i in ids]
+            else:
+                shown = ", ".join(_plain(i) for i in ids[:3])
+                lines.append(f"  skipped  {len(ids)} records: {_plain(reason)} ({shown}, … and {len(ids) - 3} more)")
+        if report.unmapped:
+            lines.append("  not mapped (each file's entries carry this list in a header comment):")
+            for source, keys in report.unmapped.items():
+                counted = [f"{k} ×{n}" if n > 1 else k for k, n in keys.items()]
+                lines.append(f"    {_plain(source)}: {_plain('; '.join(counted))}")
+        for problem in report.problems:
+            lines.append(f"  {problem}")
+        typer.echo("\n".join(lines))
+    if report.created:
+        err(f"check them with: sbb catalog validate {into}")
+    raise typer.Exit(PROBLEMS if report.errors else OK)
+
+
+def _fallback(into: Path, capability: Optional[List[str]]) -> list[str]:
+    from catalog.loader import load_vocabulary
+
+    vocabulary, _ = load_vocabulary([into] if into.is_dir() else [])
+    out, bad = [], []
+    for term in capability or []:
+        found = vocabulary.resolve(term)
+        (out if found else bad).append(found or term)
+    if bad:
+        for term in bad:
+            err(f"--capability: unknown capability `{term}`{vocabulary.suggestion(term)}")
+        raise typer.Exit(BAD_INPUT)
+    return out
+
+
+INTO_HELP = "Catalogue directory to write entries into (created if missing)."
+OVERWRITE_HELP = "Replace entries that already exist (default: skip them)."
+CAPABILITY_HELP = "Capability for entries whose categories map to none (repeatable; default: `unclassified`)."
+
+
+@import_app.command("publiccode")
+def import_publiccode(
+    paths: List[Path] = typer.Argument(..., help="publiccode.yml files, or directories holding them."),
+    into: Path = typer.Option(..., "--into", help=INTO_HELP),
+    overwrite: bool = typer.Option(False, "--overwrite", help=OVERWRITE_HELP),
+    capability: Optional[List[str]] = typer.Option(None, "--capability", "-c", help=CAPABILITY_HELP),
+    fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
+) -> None:
+    """Import publiccode.yml files (any version, any language) as catalogue entries.
+
+    Prints what was created, skipped and could not be mapped; a file that cannot be read is
+    reported and the others are still imported. Exit 1 when a file could not be imported.
+    """
+    from catalog.importing import ImportReport, publiccode, write_entries
+    from catalog.loader import load_vocabulary
+
+    fallback = _fallback(into, capability)
+    vocabulary, _ = load_vocabulary([into] if into.is_dir() else [])
+    entries, problems = publiccode.import_files(paths, vocabulary, fallback)
+    report = ImportReport(problems=problems)
+    for entry in entries:
+        report.note_unmapped(entry.origin.split(" (")[0], entry.unmapped)
+    write_entries(entries, into, overwrite, report)
+    _report(report, "publiccode.yml import", into, fmt)
+
+
+@import_app.command("codejson")
+def import_codejson(
+    file: Path = typer.Argument(..., help="A code.json inventory (version 2.0)."),
+    into: Path = typer.Option(..., "--into", help=INTO_HELP),
+    overwrite: bool = typer.Option(False, "--overwrite", help=OVERWRITE_HELP),
+    capability: Optional[List[str]] = typer.Option(None, "--capability", "-c", help=CAPABILITY_HELP),
+    fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
+) -> None:
+    """Import a code.json 2.0 inventory: openSource and governmentWideReuse releases become share options.
+
+    Exempt releases, and releases whose usage type is not stated, are not offered as reusable.
+    """
+    from catalog.importing import ImportReport, codejson, write_entries
+    from catalog.loader import load_vocabulary
+
+    fallback = _fallback(into, capability)
+    vocabulary, _ = load_vocabulary([into] if into.is_dir() else [])
+    entries, skipped, problems, unmapped = codejson.read_inventory(file, vocabulary, fallback)
+    report = ImportReport(skipped=list(skipped), problems=problems)
+    if unmapped:
+        report.unmapped[str(file)] = unmapped
+    write_entries(entries, into, overwrite, report)
+    _report(report, "code.json import", into, fmt)
+
+
+# -- export ------------------------------------------------------------------------------------
+CSV_COLUMNS = ("tool", "tool_name", "option", "step", "fact", "value", "source", "stated_by", "citations", "conflicts")
+
+
+@catalog_app.command("export")
+def export_command(
+    fmt: str = typer.Option(..., "--format", "-f", help="json, csv (one row per fact) or toml (a catalogue directory)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="File (json, csv; default standard output) or directory (toml, required)."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace existing files."),
+    catalog: Optional[List[Path]] = typer.Option(None, "--catalog", help=CATALOG_HELP),
+) -> None:
+    """Export the merged catalogue with provenance: which source states each fact, and conflicts."""
+    from recommender.catalogs import load_for_cli
+    from recommender.files import FileExists, write_atomic
+
+    if fmt not in ("json", "csv", "toml"):
+        err(f"unknown format `{fmt}`: use json, csv or toml")
+        raise typer.Exit(BAD_INPUT)
+    result = load_for_cli(catalog)
+    if not result.ok:
+        raise fail(result.problems, "the catalogue")
+    if fmt == "toml":
+        if output is None:
+            err("--format toml writes a catalogue directory: give it with --output DIR")
+            raise typer.Exit(BAD_INPUT)
+        _export_toml(result, output, overwrite)
+        return
+    text = _export_json(result) if fmt == "json" else _export_csv(result)
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        write_atomic(output, text, overwrite=overwrite)
+    except FileExists:
+        err(f"{output} already exists; choose another file or pass --overwrite")
+        raise typer.Exit(BAD_INPUT)
+    err(f"wrote {output}: {len(result.catalog)} tools")
+
+
+def _export_json(result) -> str:
+    from catalog.export import tool_to_data
+
+    data = {
+        "schema_version": 1,
+        "sources": [s.as_dict() for s in result.statuses if not s.skipped],
+        "tools": [tool_to_data(t) for t in result.catalog],
+        "conflicts": [c.as_dict() for c in result.conflicts],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _export_csv(result) -> str:
+    import csv
+    import io
+
+    from catalog.export import _plain as plain_value
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+
+    def cell(value) -> str:
+        value = plain_value(value)
+        return json.dumps(value, ensure_ascii=False) if isinstance(value, list) else str(value)
+
+    for tool in result.catalog:
+        for option in tool.options:
+            for key in sorted(option.facts):
+                fact = option.facts[key]
+                writer.writerow([
+                    tool.id, tool.name, option.id, option.step, key, cell(fact.value), fact.origin,
+                    "; ".join(fact.origins or (fact.origin,)), " ".join(s.url for s in fact.sources),
+                    "; ".join(f"{cell(v)} per {o}" for v, o in fact.conflicts),
+                ])
+    return buffer.getvalue()
+
+
+def _export_toml(result, directory: Path, overwrite: bool) -> None:
+    import tomli_w
+
+    from catalog.export import tool_to_toml_data
+    from catalog.vocabulary import BUNDLED_VOCABULARY, read_vocabulary
+    from recommender.files import FileExists, write_atomic
+
+    bundled, _ = read_vocabulary(BUNDLED_VOCABULARY)
+    extra = [c for c in result.catalog.vocabulary if c.id not in bundled]
+    written = skipped = 0
+    if extra:
+        terms = [{k: v for k, v in (("id", c.id), ("label", c.label), ("description", c.description), ("goals", list(c.goals)), ("area", c.area), ("aliases", list(c.aliases))) if v or k == "goals"} for c in extra]
+        try:
+            write_atomic(directory / "capabilities.toml", tomli_w.dumps({"schema_version": 1, "capability": terms}), overwrite=overwrite)
+        except FileExists:
+            err(f"{directory / 'capabilities.toml'} exists: kept (pass --overwrite to replace)")
+    tools_dir = directory / "tools"
+    by_tool: dict[str, list] = {}
+    for conflict in result.conflicts:
+        by_tool.setdefault(conflict.tool, []).append(conflict)
+    for tool in result.catalog:
+        header = [f"# Exported from the federated catalogue; sources: {', '.join(tool.origins or (tool.origin,))}."]
+        for c in by_tool.get(tool.id, []):
+            claims = "; ".join(f"{_value(v)} per {', '.join(o)}" for v, o in c.claims)
+            header.append(f"# CONFLICT {c.option}.{c.key}: {claims} (the first is written below)")
+        text = "\n".join(_plain(h) for h in header) + "\n" + tomli_w.dumps(tool_to_toml_data(tool))
+        try:
+            write_atomic(tools_dir / f"{tool.id}.toml", text, overwrite=overwrite)
+            written += 1
+        except FileExists:
+            skipped += 1
+    typer.echo(f"wrote {written} entries to {tools_dir}" + (f"; {skipped} existed and were kept (pass --overwrite)" if skipped else ""))
+    err(f"check them with: sbb catalog validate {directory}")

@@ -1,0 +1,577 @@
+"""The app: a guided walk (What for → Constraints → Context → Building? → Results) over the engine."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.css.query import NoMatches
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import (
+    Footer,
+    Input,
+    Label,
+    OptionList,
+    Static,
+    TabbedContent,
+    TabPane,
+)
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from catalog.countries import is_location
+from catalog.schema import GOV_LEVELS
+from catalog.vocabulary import GOALS
+from recommender.engine import recommend
+from recommender.exits import BAD_INPUT, OK
+from recommender.files import FileExists, write_atomic
+from recommender.profile import CAPACITY, STANCES, Profile, Requirement, read_profile
+from recommender.render import FORMATS
+from recommender.requirements import KINDS
+from recommender.stance import STANCE_LINES
+from tui.screens import (
+    REPORT_FILES,
+    ConfirmScreen,
+    DocumentScreen,
+    ErrorScreen,
+    SaveScreen,
+    build_document,
+    compare_table,
+    option_document,
+    resolve,
+)
+from tui.text import lit
+from tui.widgets import CheckList, RequirementList, ResultsList
+
+STEPS = ("what", "constraints", "context", "building", "results")
+STEP_TITLES = {
+    "what": "1 What for",
+    "constraints": "2 Constraints",
+    "context": "3 Context",
+    "building": "4 Building?",
+    "results": "5 Results",
+}
+CONSTRAINT_GROUPS = [
+    ("Data control", ("full_export", "export_formats", "residency", "self_hosted", "data_owner", "no_third_party", "retention_months")),
+    ("Lock-in", ("open_source", "open_standards", "independent_providers", "max_exit_cost", "maintained")),
+    ("Integration", ("api", "webhooks", "sso", "provisioning")),
+    ("Assurance", ("certifications", "accessibility", "archiving")),
+    ("Cost and reuse", ("max_cost_band", "cost_models", "min_agencies", "reviewed_within_months")),
+]
+CONTEXT_KINDS = ("max_ops_effort", "skills")
+# Kinds the walk asks elsewhere or the engine adds itself.
+_ASKED = {"capabilities", "eligible", *CONTEXT_KINDS, *(k for _, kinds in CONSTRAINT_GROUPS for k in kinds)}
+CAPABILITY_ROWS = 40
+
+
+def constraint_groups() -> list[tuple[str, tuple[str, ...]]]:
+    """The constraint groups, plus any requirement kind the engine knows that the walk does not name."""
+    other = tuple(k for k in KINDS if k not in _ASKED)
+    return CONSTRAINT_GROUPS + ([("Other", other)] if other else [])
+
+
+class WalkScreen(Screen):
+    """The five steps, the live count above them, key hints below."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("reading the catalogue…"), id="count")
+        with TabbedContent(id="steps", initial="what"):
+            with TabPane(STEP_TITLES["what"], id="what"):
+                yield Static("Type to search capabilities (typos are fine); space or click selects; goals narrow the list.", classes="help")
+                with Horizontal(classes="columns"):
+                    with Vertical(id="goals-box"):
+                        yield Label("Agency goals")
+                        yield CheckList(id="goals")
+                    with Vertical(id="caps-box"):
+                        yield Input(placeholder="search capabilities, e.g. web analtyics", id="cap-search")
+                        yield CheckList(id="capabilities")
+            with TabPane(STEP_TITLES["constraints"], id="constraints"):
+                yield Static("space: off → must → prefer · h hard/soft · +/- weight · e edit value", classes="help")
+                yield RequirementList(constraint_groups(), id="constraint-list")
+            with TabPane(STEP_TITLES["context"], id="context"):
+                with VerticalScroll():
+                    yield Label("ICT stance: who does access, monitoring, development, use, support, servers")
+                    yield CheckList(single=True, id="stance")
+                    with Horizontal(classes="choices"):
+                        with Vertical():
+                            yield Label("Ops capacity")
+                            yield CheckList(single=True, id="capacity")
+                        with Vertical():
+                            yield Label("Government level")
+                            yield CheckList(single=True, id="level")
+                    with Horizontal(classes="inputs"):
+                        yield Input(placeholder="country, e.g. AU", id="country", max_length=3)
+                        yield Input(placeholder="skills, e.g. python, docker", id="skills")
+                    yield Label("Resourcing requirements")
+                    yield RequirementList([("", CONTEXT_KINDS)], id="context-list")
+            with TabPane(STEP_TITLES["building"], id="building"):
+                with VerticalScroll():
+                    yield Static(
+                        "Building is the last resort. Share first, then buy; build only when nothing fits, "
+                        "or for a legitimate unique requirement, or when the agency must control the code. "
+                        "Even then the answer names the closest options to build on.",
+                        classes="help",
+                    )
+                    yield CheckList(id="control-code")
+                    yield Input(placeholder="a legitimate unique requirement — Enter to add", id="unique")
+                    yield OptionList(id="unique-list")
+                    yield Static(id="build-status")
+            with TabPane(STEP_TITLES["results"], id="results"):
+                with Horizontal(id="results-body"):
+                    with Vertical(id="results-left"):
+                        yield Static(id="results-header")
+                        yield ResultsList(id="results-list")
+                        yield Static(id="option-summary")
+                    with Vertical(id="results-right"):
+                        yield Static(id="insight")
+                        yield RequirementList(None, id="whatif")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.app.start()
+
+    def on_resize(self, event) -> None:
+        """Side by side when wide, stacked when narrow (80 columns)."""
+        self.set_class(event.size.width < 120, "narrow")
+        self.app.refresh_results()
+
+
+class SbbApp(App[int]):
+    """sharebuybuild in the terminal: share, buy, or (last resort) build."""
+
+    CSS_PATH = "sbb.tcss"
+    TITLE = "sharebuybuild"
+    BINDINGS = [
+        Binding("ctrl+n", "next", "Next", priority=True, tooltip="Next step."),
+        Binding("escape", "back", "Back", tooltip="Previous step."),
+        Binding("ctrl+s", "save_profile", "Save profile", priority=True, tooltip="Save the profile as TOML."),
+        Binding("ctrl+r", "save_report", "Report", priority=True, tooltip="Save the report (Markdown, JSON, decision record)."),
+        Binding("ctrl+q", "quit", "Quit", priority=True, tooltip="Leave sharebuybuild."),
+    ]
+
+    profile: Profile
+    """The requirements being built: the single source of truth for every step."""
+    rec = None
+    """The latest Recommendation for `profile` (None until the engine has answered once)."""
+
+    def __init__(self, catalog_dirs=(), profile_path: Path | None = None, *, loaded=None, profile: Profile | None = None, strict: bool = False):
+        super().__init__()
+        self.catalog_dirs = [Path(d) for d in catalog_dirs or ()]
+        self.profile_path = Path(profile_path) if profile_path else None
+        self._loaded = loaded
+        self.profile = profile or Profile()
+        self._start_profile = profile
+        self.strict = strict
+        self.catalog = None
+        self.generation = 0  # bumped on every change; an engine answer for an older one is dropped
+        self.shown_generation = -1
+        self.exit_code = OK
+
+    @classmethod
+    def launch(cls, catalogs, profile=None) -> int:
+        """Run the app on these catalogue directories (none: the bundled one); returns the exit code."""
+        app = cls(catalogs or (), Path(profile) if profile else None)
+        app.run()
+        return app.exit_code
+
+    def get_default_screen(self) -> Screen:
+        self.walk = WalkScreen()
+        return self.walk
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        """Step keys only on the walk itself (hidden on detail pages and dialogs)."""
+        if action in ("next", "back") and not isinstance(self.screen, WalkScreen):
+            return False
+        return True
+
+    # -- catalogue -----------------------------------------------------------------------------
+    def start(self) -> None:
+        """Once the walk is on screen: use the catalogue given, or read it in a worker."""
+        if self._loaded is not None:
+            self.catalog_ready(self._loaded)
+        else:
+            self.load_catalogue()
+
+    @work(thread=True, exclusive=True, group="load")
+    def load_catalogue(self) -> None:
+        """Read the catalogues off the UI thread: the first screen never waits for them."""
+        from recommender.catalogs import load_for_cli
+
+        result = load_for_cli(self.catalog_dirs)
+        self.call_from_thread(self.catalog_ready, result)
+
+    def catalog_ready(self, result) -> None:
+        """Show every problem, or start the walk on the catalogue."""
+        if not result.ok:
+            self.push_screen(ErrorScreen(result.problems, "the catalogue"))
+            return
+        self.catalog = result.catalog
+        if result.warnings:
+            self.notify(f"{len(result.warnings)} warning(s) in the catalogue (sbb catalog validate lists them).", markup=False)
+        if self.profile_path is not None:
+            read, problems = read_profile(self.profile_path, self.catalog.vocabulary)
+            if read is None:
+                self.push_screen(ErrorScreen(problems, str(self.profile_path)))
+                return
+            self._start_profile = read
+        self.walk.query_one("#goals", CheckList).set_items([(g, Text(g)) for g in GOALS], [])
+        self.update_profile(self._start_profile or self.profile)
+        self.fill_capabilities()
+        self.sync_context()
+        if self._start_profile is not None and self._start_profile.requirements:
+            self.go("results")
+
+    def action_quit_bad_input(self) -> None:
+        """Leave with the bad-input exit code."""
+        self.exit_code = BAD_INPUT
+        self.exit(BAD_INPUT)
+
+    # -- engine --------------------------------------------------------------------------------
+    def update_profile(self, profile: Profile) -> None:
+        """Take a new answer: redraw the requirement rows now, recount in a worker."""
+        self.profile = profile
+        self.generation += 1
+        for widget in self.walk.query(RequirementList):
+            widget.refresh_rows()
+        self.sync_building()
+        if self.catalog is not None:
+            self.set_count(stale=True)
+            self.run_engine(profile, self.generation)
+
+    @work(thread=True, exclusive=True, group="engine")
+    def run_engine(self, profile: Profile, generation: int) -> None:
+        """Recommend off the UI thread; a newer answer cancels this one."""
+        rec = recommend(self.catalog, profile, self.strict)
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(self.show_recommendation, generation, rec)
+
+    def show_recommendation(self, generation: int, rec) -> None:
+        """Show an engine answer unless a newer answer has been asked for since."""
+        if generation != self.generation:
+            return
+        self.rec = rec
+        self.set_count()
+        self.sync_building()
+        if self.current_step() == "results":
+            self.refresh_results()
+
+    def current_step(self) -> str:
+        """The step on screen ("what" while the walk is being built or torn down)."""
+        try:
+            return self.walk.query_one("#steps", TabbedContent).active or "what"
+        except NoMatches:
+            return "what"
+
+    def set_count(self, stale: bool = False) -> None:
+        """The live count line."""
+        line = Text()
+        step = self.current_step()
+        line.append(f" Step {STEPS.index(step) + 1}/5 ", style="reverse")
+        line.append(" ")
+        if self.rec is None:
+            line.append("counting…")
+        else:
+            line.append(self.rec.summary(), style="bold")
+            line.append(f"  of {self.rec.total_options} in the catalogue")
+            if self.rec.strict:
+                line.append(" · strict")
+        if stale and self.rec is not None:
+            line.append("  (updating…)", style="dim")
+        self.walk.query_one("#count", Static).update(line)
+
+    def refresh_results(self) -> None:
+        """Redraw the results step from the latest answer."""
+        if self.rec is None or not self.is_mounted:
+            return
+        walk = self.walk
+        results = walk.query_one(ResultsList)
+        results.show(self.rec)
+        walk.query_one("#results-header", Static).update(results.header())
+        self.shown_generation = self.generation
+        walk.query_one("#insight", Static).update(self.insight())
+        self.show_summary()
+
+    def insight(self) -> Text:
+        """The what-if panel's title: which hard requirement costs the most."""
+        out = Text("What-if ", style="bold")
+        out.append("(h hard/soft · +/- weight · space cycle)\n", style="dim")
+        costly = [r for r in self.rec.relaxation if r.removes]
+        if costly:
+            top = costly[0]
+            out.append("Costliest: ")
+            out.append_text(lit(top.requirement.label, "bold"))
+            out.append(f" alone removes {top.removes}")
+        elif self.rec.relaxation:
+            out.append("No single hard requirement alone removes an option.")
+        else:
+            out.append("No hard requirements yet.")
+        return out
+
+    @on(OptionList.OptionHighlighted, "#results-list")
+    def show_summary(self) -> None:
+        """One line about the highlighted option under the list."""
+        results = self.walk.query_one(ResultsList)
+        option = results.highlighted_option
+        a = results.assessment(option.id) if option else None
+        summary = self.walk.query_one("#option-summary", Static)
+        if a is None:
+            summary.update(Text("enter: detail · space: mark · c: compare", style="dim"))
+            return
+        text = lit(a.tool.summary)
+        blocking = a.failed + (a.unknown if self.rec.strict else ())
+        if blocking:
+            text = Text("Blocked by ", style="bold")
+            text.append_text(lit("; ".join(f"{v.label}: {v.fact}" for v in blocking)))
+        summary.update(text)
+
+    # -- steps -------------------------------------------------------------------------------------
+    def go(self, step: str) -> None:
+        """Show a step."""
+        # Drop focus first: a focused widget in the old pane would pull its tab back.
+        self.walk.set_focus(None)
+        self.walk.query_one("#steps", TabbedContent).active = step
+
+    def action_next(self) -> None:
+        """Next step."""
+        step = self.current_step()
+        if isinstance(self.screen, WalkScreen) and step != "results":
+            self.go(STEPS[STEPS.index(step) + 1])
+
+    def action_back(self) -> None:
+        """Previous step."""
+        step = self.current_step()
+        if step != "what":
+            self.go(STEPS[STEPS.index(step) - 1])
+
+    @on(TabbedContent.TabActivated)
+    def step_shown(self, event: TabbedContent.TabActivated) -> None:
+        """Focus the step's first control; draw results when they come into view."""
+        step = event.pane.id
+        if not self.walk.is_attached or not self.walk.query("#count"):
+            return
+        self.set_count(stale=self.shown_generation != self.generation and step == "results")
+        focus = {
+            "what": "#cap-search",
+            "constraints": "#constraint-list",
+            "context": "#stance",
+            "building": "#control-code",
+            "results": "#results-list",
+        }[step]
+        if step == "what":
+            self.fill_capabilities()
+        if step == "results":
+            self.refresh_results()
+        self.call_after_refresh(self.walk.query_one(focus).focus)
+
+    # What for ------------------------------------------------------------------------------------
+    def fill_capabilities(self) -> None:
+        """The capability list for the search text and goals; chosen ones stay at the top."""
+        if self.catalog is None:
+            return
+        vocabulary = self.catalog.vocabulary
+        query = self.walk.query_one("#cap-search", Input).value
+        goals = self.walk.query_one("#goals", CheckList).checked
+        chosen = list(self.profile.capabilities)
+        if query.strip():
+            found = [c for c, _ in vocabulary.search(query, limit=CAPABILITY_ROWS)]
+        else:
+            found = list(vocabulary)
+        if goals:
+            found = [c for c in found if set(c.goals) & set(goals)]
+        ids = chosen + [c.id for c in found if c.id not in chosen]
+        items = []
+        for cap_id in ids[: max(CAPABILITY_ROWS, len(chosen))]:
+            cap = vocabulary.capabilities.get(cap_id)
+            prompt = lit(cap.label if cap else cap_id)
+            prompt.append_text(lit(f"  {cap_id}", "dim"))
+            items.append((cap_id, prompt))
+        self.walk.query_one("#capabilities", CheckList).set_items(items, chosen)
+
+    @on(Input.Changed, "#cap-search")
+    @on(CheckList.Changed, "#goals")
+    def capability_filter(self) -> None:
+        """Typing or choosing goals narrows the capability list."""
+        self.fill_capabilities()
+
+    @on(Input.Submitted, "#cap-search")
+    def toggle_top_capability(self) -> None:
+        """Enter in the search box selects the best match."""
+        chosen = list(self.profile.capabilities)
+        best = next((value for value, _ in self.walk.query_one("#capabilities", CheckList).items if value not in chosen), None)
+        if best is not None:
+            self.set_capabilities(chosen + [best])
+
+    @on(CheckList.Changed, "#capabilities")
+    def capabilities_chosen(self, event: CheckList.Changed) -> None:
+        """Ticked capabilities become the capabilities requirement."""
+        self.set_capabilities(list(event.check_list.checked))
+
+    def set_capabilities(self, after: list[str]) -> None:
+        """The capabilities requirement (hard unless the user made it a preference)."""
+        if after == list(self.profile.capabilities):
+            return
+        current = self.profile.get("capabilities")
+        if not after:
+            self.update_profile(self.profile.without("capabilities"))
+            return
+        hard, weight = (current.hard, current.weight) if current else (True, 1)
+        self.update_profile(self.profile.with_requirement(Requirement("capabilities", tuple(after), hard, weight)))
+        self.fill_capabilities()
+
+    # Context -------------------------------------------------------------------------------------
+    def sync_context(self) -> None:
+        """Set the context controls from the profile (after loading one)."""
+        ctx = self.profile.context
+        walk = self.walk
+        walk.query_one("#stance", CheckList).set_items([(s, Text(STANCE_LINES[s])) for s in STANCES], [ctx.stance])
+        walk.query_one("#capacity", CheckList).set_items([(c, Text(c or "not stated")) for c in ("", *CAPACITY)], [ctx.ops_capacity])
+        walk.query_one("#level", CheckList).set_items([(v, Text(v or "not stated")) for v in ("", *GOV_LEVELS)], [ctx.level])
+        walk.query_one("#country", Input).value = ctx.country
+        walk.query_one("#skills", Input).value = ", ".join(ctx.skills)
+        walk.query_one("#control-code", CheckList).set_items(
+            [("control", Text("The agency must control the code"))], ["control"] if self.profile.must_control_code else []
+        )
+
+    def set_context(self, **changes) -> None:
+        ctx = replace(self.profile.context, **changes)
+        if ctx != self.profile.context:
+            self.update_profile(replace(self.profile, context=ctx))
+
+    @on(CheckList.Changed, "#stance, #capacity, #level")
+    def context_chosen(self, event: CheckList.Changed) -> None:
+        """Stance, capacity and level are part of the context."""
+        key = {"stance": "stance", "capacity": "ops_capacity", "level": "level"}[event.check_list.id]
+        self.set_context(**{key: event.check_list.checked[0]})
+
+    @on(Input.Changed, "#country")
+    def country_typed(self, event: Input.Changed) -> None:
+        """A valid country code (or none) sets the context; eligibility then applies."""
+        code = event.value.strip().upper()
+        if not code or (len(code) == 2 and is_location(code)):
+            self.set_context(country=code)
+
+    @on(Input.Changed, "#skills")
+    def skills_typed(self, event: Input.Changed) -> None:
+        """Comma-separated skills."""
+        skills = tuple(dict.fromkeys(s.strip() for s in event.value.split(",") if s.strip()))
+        self.set_context(skills=skills)
+
+    # Building? -----------------------------------------------------------------------------------
+    @on(CheckList.Changed, "#control-code")
+    def control_code(self, event: CheckList.Changed) -> None:
+        """Controlling the code justifies build."""
+        value = bool(event.check_list.checked)
+        if value != self.profile.must_control_code:
+            self.update_profile(replace(self.profile, must_control_code=value))
+
+    @on(Input.Submitted, "#unique")
+    def add_unique(self, event: Input.Submitted) -> None:
+        """A stated unique requirement justifies build."""
+        text = event.value.strip()
+        if text and text not in self.profile.unique_requirements:
+            self.update_profile(replace(self.profile, unique_requirements=self.profile.unique_requirements + (text,)))
+        event.input.value = ""
+
+    @on(OptionList.OptionSelected, "#unique-list")
+    def remove_unique(self, event: OptionList.OptionSelected) -> None:
+        """Enter on a stated unique requirement removes it."""
+        items = list(self.profile.unique_requirements)
+        if 0 <= event.option_index < len(items):
+            del items[event.option_index]
+            self.update_profile(replace(self.profile, unique_requirements=tuple(items)))
+
+    def sync_building(self) -> None:
+        """The stated unique requirements and whether build is on the table."""
+        walk = self.walk
+        unique = walk.query_one("#unique-list", OptionList)
+        unique.set_options([Option(lit(f"• {u}   (enter removes)")) for u in self.profile.unique_requirements])
+        status = Text()
+        if self.rec is not None and self.rec.build:
+            status.append("Build is on the table:\n", style="bold")
+            for reason in self.rec.build.reasons:
+                status.append_text(lit(f"• {reason}\n"))
+        elif self.rec is not None:
+            status.append("Build: not justified. Share or buy options remain and no unique requirement is stated.")
+        walk.query_one("#build-status", Static).update(status)
+
+    # -- detail, compare, save ---------------------------------------------------------------------
+    def open_detail(self, option_id: str | None) -> None:
+        """Every verdict, the score, risks and roles of one option (or of build)."""
+        if self.rec is None:
+            return
+        stance = self.rec.profile.context.stance
+        if option_id == "build" and self.rec.build:
+            self.push_screen(DocumentScreen("Build (last resort)", build_document(self.rec)))
+            return
+        a = self.walk.query_one(ResultsList).assessment(option_id)
+        if a is not None:
+            self.push_screen(DocumentScreen(f"{a.name} — {a.step}", option_document(a, stance)))
+
+    def open_compare(self, a, b) -> None:
+        """Two options side by side."""
+        self.push_screen(DocumentScreen(f"Compare: {a.name}  ·  {b.name}", compare_table(a, b, self.profile.context.stance)))
+
+    def action_save_profile(self) -> None:
+        """Save the profile as TOML: `sbb recommend --profile FILE` gives the same answer."""
+        if self.catalog is None:
+            return
+        self.push_screen(SaveScreen("profile (TOML)", "profile.toml"), lambda got: got and self.save(got[0], self.profile.to_toml(), "profile"))
+
+    def action_save_report(self) -> None:
+        """Save the report as Markdown, JSON or a decision record."""
+        if self.rec is None:
+            return
+        rec = self.rec
+
+        def chosen(got) -> None:
+            if got:
+                path, fmt = got
+                self.save(path, FORMATS[fmt](rec), f"{fmt} report")
+
+        self.push_screen(SaveScreen("report", REPORT_FILES["markdown"], tuple(REPORT_FILES)), chosen)
+
+    def save(self, path_text: str, text: str, what: str) -> None:
+        """Write a file; an existing one is replaced only after the user says so."""
+        path = resolve(path_text)
+        try:
+            write_atomic(path, text)
+        except FileExists:
+            def answer(replace_it: bool | None) -> None:
+                if replace_it:
+                    self.write(path, text, what, overwrite=True)
+                else:
+                    self.notify(f"Kept {path}; nothing written.", markup=False)
+
+            self.push_screen(ConfirmScreen(f"{path} exists. Replace it?"), answer)
+            return
+        except OSError as exc:
+            self.notify(f"Cannot write {path}: {exc.strerror or exc}", severity="error", markup=False)
+            return
+        self.notify(f"Saved {what} to {path}", markup=False)
+
+    def write(self, path: Path, text: str, what: str, overwrite: bool) -> None:
+        try:
+            write_atomic(path, text, overwrite=overwrite)
+        except OSError as exc:
+            self.notify(f"Cannot write {path}: {exc.strerror or exc}", severity="error", markup=False)
+            return
+        self.notify(f"Saved {what} to {path}", markup=False)
+
+    def action_toggle_strict(self) -> None:
+        """Strict: options whose hard requirements are unknown are excluded, not 'to verify'."""
+        self.strict = not self.strict
+        self.update_profile(self.profile)
+
+    def get_system_commands(self, screen: Screen):
+        yield from super().get_system_commands(screen)
+        for step in STEPS:
+            yield SystemCommand(f"Go to {STEP_TITLES[step]}", f"Show step {STEP_TITLES[step]}", lambda step=step: self.go(step))
+        yield SystemCommand("Save profile", "Save the requirements as TOML for `sbb recommend --profile`", self.action_save_profile)
+        yield SystemCommand("Save report", "Markdown, JSON or a decision record", self.action_save_report)
+        yield SystemCommand("Compare marked options", "Side by side (mark with space on the results)", lambda: self.walk.query_one(ResultsList).action_compare())
+        yield SystemCommand("Toggle strict", "Exclude options whose hard requirements the catalogue cannot decide", self.action_toggle_strict)
