@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from catalog.lint import MAIN_FACTS
 from catalog.model import Catalog
 from catalog.schema import FACT_KEYS, ORIGINS, STEP_OF_ORIGIN
 
@@ -42,6 +43,9 @@ def stats(catalog: Catalog) -> dict:
             "known": facts_known,
             "unknown": facts_total - facts_known,
             "unknown_by_fact": {key: options - known[key] for key in FACT_KEYS},
+            # The facts the main requirements read (see catalog.lint.MAIN_FACTS).
+            "main_possible": options * len(MAIN_FACTS),
+            "main_unknown": sum(options - known[key] for key in MAIN_FACTS),
         },
         "steps_of_origins": dict(STEP_OF_ORIGIN),
     }

@@ -168,7 +168,9 @@ def stats_command(
     lines.append("by step:   " + ", ".join(f"{k} {v}" for k, v in data["by_step"].items()))
     facts = data["facts"]
     share = 100 * facts["unknown"] / facts["possible"] if facts["possible"] else 0
-    lines += ["", f"facts: {facts['known']} stated, {facts['unknown']} unknown ({share:.0f}% of {facts['possible']} possible)"]
+    lines += ["", f"facts: {facts['known']} stated, {facts['unknown']} unknown ({share:.0f}% of {facts['possible']} possible, most of them optional)"]
+    main = 100 * facts["main_unknown"] / facts["main_possible"] if facts["main_possible"] else 0
+    lines.append(f"main facts (export, licence, API, ops effort, cost model): {facts['main_unknown']} of {facts['main_possible']} unknown ({main:.0f}%)")
     lines.append("most often unknown:")
     worst = sorted(facts["unknown_by_fact"].items(), key=lambda kv: (-kv[1], kv[0]))[:8]
     lines += [f"  {key:<34} unknown in {n} of {data['options']} options" for key, n in worst]

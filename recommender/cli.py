@@ -111,7 +111,7 @@ def recommend(
     raise typer.Exit(ONLY_BUILD if rec.only_build else OK)
 
 
-def build_profile(vocabulary, profile_path, capability, hard, soft, country, level, stance, ops_capacity, skill, unique, must_control_code, title):
+def build_profile(vocabulary, profile_path, capability, hard, soft, country, level, stance, ops_capacity, skill, unique, must_control_code, title, allow_empty=False):
     """A profile from a file and/or flags; flags add to or override the file. Exits 2 on problems."""
     from recommender.profile import Profile, Requirement, parse_flag_value, read_profile
     from recommender.profile import ProfileReader
@@ -123,7 +123,7 @@ def build_profile(vocabulary, profile_path, capability, hard, soft, country, lev
         problems += found
         if read is not None:
             base = read
-    elif not (capability or hard or soft):
+    elif not (capability or hard or soft or allow_empty):
         err("no requirements: give --profile FILE, or --capability/--hard/--soft flags (see --help)")
         raise typer.Exit(BAD_INPUT)
     requirements = list(base.requirements)
@@ -185,6 +185,59 @@ def build_profile(vocabulary, profile_path, capability, hard, soft, country, lev
         unique_requirements=base.unique_requirements + tuple(unique or ()),
         must_control_code=base.must_control_code or must_control_code,
     )
+
+
+@app.command()
+def compare(
+    first: str = typer.Argument(..., help="An option as tool-id/option-id (or a tool id with one option)."),
+    second: str = typer.Argument(..., help="The other option."),
+    profile: Optional[Path] = typer.Option(None, "--profile", "-p", help="Requirements profile (TOML)."),
+    catalog: Optional[List[Path]] = typer.Option(None, "--catalog", help="Catalogue directory (repeatable)."),
+    capability: Optional[List[str]] = typer.Option(None, "--capability", "-c", help="A capability needed (hard; repeatable)."),
+    hard: Optional[List[str]] = typer.Option(None, "--hard", help="A hard requirement KEY=VALUE (repeatable)."),
+    soft: Optional[List[str]] = typer.Option(None, "--soft", help="A preference KEY[=VALUE][:WEIGHT] (repeatable)."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+) -> None:
+    """Compare two options side by side against a profile: verdicts, facts, score and risks."""
+    import json as json_module
+
+    from recommender.engine import evaluate
+    from recommender.render import _option_json, to_comparison
+
+    loaded = load(catalog)
+    the_profile = build_profile(loaded.catalog.vocabulary, profile, capability, hard, soft, None, None, None, None, None, None, False, None, allow_empty=True)
+    the_profile = the_profile.effective()
+    picked = []
+    for ident in (first, second):
+        found = find_option(loaded.catalog, ident)
+        if isinstance(found, str):
+            err(found)
+            raise typer.Exit(BAD_INPUT)
+        picked.append(evaluate(found[0], found[1], the_profile))
+    if fmt == "json":
+        stance = the_profile.context.stance
+        typer.echo(json_module.dumps({"schema_version": 1, "options": [_option_json(a, stance) for a in picked]}, indent=2, ensure_ascii=False))
+    else:
+        typer.echo(to_comparison(*picked), nl=False)
+
+
+def find_option(catalog, ident: str):
+    """(tool, option) for `tool/option` (or a tool with a single option), else an error message."""
+    from catalog.search import find_tool
+
+    tool_id, _, option_id = ident.partition("/")
+    tool, close = find_tool(catalog, tool_id)
+    if tool is None:
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        return f"no tool `{tool_id}` in the catalogue{hint}"
+    if not option_id:
+        if len(tool.options) == 1:
+            return tool, tool.options[0]
+        return f"`{tool.id}` has several options: {', '.join(f'{tool.id}/{o.id}' for o in tool.options)}"
+    for option in tool.options:
+        if option.id == option_id:
+            return tool, option
+    return f"`{tool.id}` has no option `{option_id}`: {', '.join(f'{tool.id}/{o.id}' for o in tool.options)}"
 
 
 @app.command()

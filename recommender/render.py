@@ -365,3 +365,38 @@ def to_record(rec: Recommendation) -> str:
 
 
 FORMATS = {"table": to_table, "json": to_json, "markdown": to_markdown, "record": to_record}
+
+
+# -- side by side -----------------------------------------------------------------------------
+def comparison_rows(a: Assessment, b: Assessment) -> list[tuple[str, str, str]]:
+    """(label, left, right) rows comparing two options: step, score, each verdict, each risk."""
+    rows = [
+        ("step", f"{a.step} ({a.option.origin}, {a.option.deployment})", f"{b.step} ({b.option.origin}, {b.option.deployment})"),
+        ("status", a.status, b.status),
+        ("score", f"{a.score}/{a.score_max}", f"{b.score}/{b.score_max}"),
+    ]
+    right = {v.requirement: v for v in b.verdicts}
+    for v in a.verdicts:
+        w = right.get(v.requirement)
+        kind = "hard" if v.hard else f"soft ×{v.weight}"
+        rows.append((f"{v.label} ({kind})", f"{MARK[v.result]} {plain(v.fact)}", f"{MARK[w.result]} {plain(w.fact)}" if w else ""))
+    for name in RISK_NAMES:
+        ra, rb = a.risks[name], b.risks[name]
+        rows.append((RISK_NAMES[name], f"{ra.level}: {plain(ra.reason)}", f"{rb.level}: {plain(rb.reason)}"))
+    rows.append(("used by", plain(", ".join(a.used_by)) or "none stated", plain(", ".join(b.used_by)) or "none stated"))
+    return rows
+
+
+def to_comparison(a: Assessment, b: Assessment, width: int = 80) -> str:
+    """Two options side by side, readable at 80 columns."""
+    col = (width - 3) // 2
+    out = [f"{plain(a.name)[:col]:<{col}} | {plain(b.name)[:col]}", f"{a.key[:col]:<{col}} | {b.key[:col]}", "-" * width]
+    for label, left, right_text in comparison_rows(a, b):
+        out.append(label)
+        lw = textwrap.wrap(left, col) or [""]
+        rw = textwrap.wrap(right_text, col) or [""]
+        for i in range(max(len(lw), len(rw))):
+            l_part = lw[i] if i < len(lw) else ""
+            r_part = rw[i] if i < len(rw) else ""
+            out.append(f"{l_part:<{col}} | {r_part}")
+    return "\n".join(out) + "\n"

@@ -187,3 +187,21 @@ def test_new_scaffolds_a_valid_entry_and_never_overwrites(tmp_path):
     assert (tmp_path / "my-tool.toml").read_text() == before
     bad = run(*[a if a != "surveys" else "teleportation" for a in args[:-2]], "--into", str(tmp_path / "x"))
     assert bad.exit_code == BAD_INPUT and "unknown capability" in bad.stderr
+
+
+def test_compare_side_by_side_and_json():
+    result = run("compare", "alpha-analytics/cloud", "beta-insights", *CAT, "-c", "web-analytics", "--hard", "residency=EU", "--soft", "open_source:2")
+    assert result.exit_code == OK, result.output
+    lines = result.stdout.splitlines()
+    assert lines[1].startswith("alpha-analytics/cloud") and "beta-insights/cloud" in lines[1]
+    assert any(line.startswith("✓ stored in DE") and "✗ stored in EU" in line for line in lines)
+    assert max(len(line) for line in lines) <= 80
+    data = json.loads(run("compare", "alpha-analytics/cloud", "beta-insights", *CAT, "-f", "json").stdout)
+    assert [o["id"] for o in data["options"]] == ["alpha-analytics/cloud", "beta-insights/cloud"]
+
+
+def test_compare_names_the_options_when_ambiguous_or_unknown():
+    result = run("compare", "alpha-analytics", "beta-insights", *CAT)
+    assert result.exit_code == BAD_INPUT and "alpha-analytics/self-hosted, alpha-analytics/cloud" in result.stderr
+    result = run("compare", "alpha-analytics/cloud", "alpha-analytics/moon", *CAT)
+    assert result.exit_code == BAD_INPUT and "no option `moon`" in result.stderr
