@@ -460,8 +460,11 @@ def find_duplicates(catalog: Catalog) -> list[Duplicate]:
         sa, sb = set(a.origins or (a.origin,)), set(b.origins or (b.origin,))
         return not (len(sa | sb) == 1)
 
+    rank = {label: index for index, label in enumerate(catalog.sources)}
+
     def add(a: Tool, b: Tool, reason: str) -> None:
-        first, second = sorted((a, b), key=lambda t: t.id)
+        # The id to keep is the one of the higher-precedence source (then the more widely listed).
+        first, second = sorted((a, b), key=lambda t: (rank.get(t.origin, len(rank)), -len(t.origins), t.id))
         key = (first.id, second.id)
         if key not in out and cross(a, b):
             out[key] = Duplicate(first.id, first.origins or (first.origin,), second.id, second.origins or (second.origin,), reason)

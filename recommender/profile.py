@@ -81,10 +81,12 @@ class Profile:
         return replace(self, requirements=tuple(r for r in self.requirements if r.kind != kind))
 
     def effective(self) -> "Profile":
-        """The profile as evaluated: eligibility is demanded once the agency's country is known."""
+        """The profile as evaluated: hard requirements first, then preferences (the order a saved
+        profile is read back in), and eligibility demanded once the agency's country is known."""
+        requirements = self.hard + self.soft
         if self.context.country and self.get("eligible") is None:
-            return replace(self, requirements=self.requirements + (Requirement("eligible", True, True),))
-        return self
+            requirements = self.hard + (Requirement("eligible", True, True),) + self.soft
+        return replace(self, requirements=requirements)
 
     def to_toml_data(self) -> dict:
         """The profile as TOML-ready data; reading it back gives an equal profile."""

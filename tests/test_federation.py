@@ -96,9 +96,9 @@ def test_conflicts_command_text_and_json_and_duplicates(three_agencies):
     assert "shared-stats/self-hosted  lock_in.exit_cost" in text
     assert "shown: low" in text and "per agency-a" in text and "other: medium" in text and "per agency-b, agency-c" in text
     assert "likely duplicates across sources:" in text
-    assert "copy-of-lonely (agency-c) ~ lonely-stats (agency-a): same URL lonely.example.org" in text
+    assert "lonely-stats (agency-a) ~ copy-of-lonely (agency-c): same URL lonely.example.org" in text
     assert "shared-stats (agency-a, agency-b, agency-c) ~ stats-copy (agency-b): near-identical names" in text
-    assert "suggested merge: if they are the same tool, rename" in text
+    assert "suggested merge: if they are the same tool, rename `copy-of-lonely.toml` to `lonely-stats.toml` in agency-c" in text
     data = json.loads(runner.invoke(app, ["catalog", "conflicts", "-f", "json"]).stdout)
     assert data["conflicts"][0]["claims"][1] == {"value": "medium", "sources": ["agency-b", "agency-c"]}
     assert {d["second"]["id"] for d in data["duplicates"]} == {"copy-of-lonely", "stats-copy"}

@@ -67,6 +67,13 @@ CONTEXT_KINDS = ("max_ops_effort", "skills")
 # Kinds the walk asks elsewhere or the engine adds itself.
 _ASKED = {"capabilities", "eligible", *CONTEXT_KINDS, *(k for _, kinds in CONSTRAINT_GROUPS for k in kinds)}
 CAPABILITY_ROWS = 40
+STEP_FOCUS = {
+    "what": "#cap-search",
+    "constraints": "#constraint-list",
+    "context": "#stance",
+    "building": "#control-code",
+    "results": "#results-list",
+}
 
 
 def constraint_groups() -> list[tuple[str, tuple[str, ...]]]:
@@ -352,21 +359,20 @@ class SbbApp(App[int]):
     def step_shown(self, event: TabbedContent.TabActivated) -> None:
         """Focus the step's first control; draw results when they come into view."""
         step = event.pane.id
-        if not self.walk.is_attached or not self.walk.query("#count"):
-            return
+        if not self.walk.is_attached or not self.walk.query("#count") or step != self.current_step():
+            return  # a late message for a step already left
         self.set_count(stale=self.shown_generation != self.generation and step == "results")
-        focus = {
-            "what": "#cap-search",
-            "constraints": "#constraint-list",
-            "context": "#stance",
-            "building": "#control-code",
-            "results": "#results-list",
-        }[step]
         if step == "what":
             self.fill_capabilities()
         if step == "results":
             self.refresh_results()
-        self.call_after_refresh(self.walk.query_one(focus).focus)
+        self.call_after_refresh(self.focus_step, step)
+
+    def focus_step(self, step: str) -> None:
+        """Focus the first control of a step, if it is still the one on screen."""
+        # Focusing a widget in another pane would switch the tabs back to it.
+        if step == self.current_step() and self.screen is self.walk:
+            self.walk.query_one(STEP_FOCUS[step]).focus()
 
     # What for ------------------------------------------------------------------------------------
     def fill_capabilities(self) -> None:
