@@ -81,11 +81,14 @@ class Profile:
         return replace(self, requirements=tuple(r for r in self.requirements if r.kind != kind))
 
     def effective(self) -> "Profile":
-        """The profile as evaluated: hard requirements first, then preferences (the order a saved
-        profile is read back in), and eligibility demanded once the agency's country is known."""
-        requirements = self.hard + self.soft
+        """The profile as evaluated: hard requirements first, then preferences by weight, so a
+        saved profile reads back to the same answer; eligibility is demanded once the agency's
+        country is known."""
+        order = list(KINDS)
+        soft = tuple(sorted(self.soft, key=lambda r: (-r.weight, order.index(r.kind))))
+        requirements = self.hard + soft
         if self.context.country and self.get("eligible") is None:
-            requirements = self.hard + (Requirement("eligible", True, True),) + self.soft
+            requirements = self.hard + (Requirement("eligible", True, True),) + soft
         return replace(self, requirements=requirements)
 
     def to_toml_data(self) -> dict:

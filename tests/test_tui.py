@@ -396,7 +396,7 @@ async def test_catalogue_text_is_shown_literally(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         rows = [o.prompt.plain for o in app.walk.query_one(ResultsList).options]
-        assert any("[link=https://evil.example]Cloud[/link]" in r for r in rows)
+        assert any("[bold red]x[/] Alpha" in r for r in rows)
         results = app.walk.query_one(ResultsList)
         results.focus()
         await pilot.pause()
@@ -407,6 +407,11 @@ async def test_catalogue_text_is_shown_literally(tmp_path):
         await pilot.pause()
         text = render(app.screen.body)
         assert "[bold red]x[/] Alpha" in text and "[reverse]shout[/reverse]" in text
+        await pilot.press("escape")
+        results.highlighted = results.get_option_index("opt:alpha-analytics/cloud")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "[link=https://evil.example]Cloud[/link]" in render(app.screen.body)
         assert app.is_running
 
 
