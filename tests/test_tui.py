@@ -401,6 +401,7 @@ async def test_catalogue_text_is_shown_literally(tmp_path):
         results.focus()
         await pilot.pause()
         results.highlighted = results.get_option_index("opt:alpha-analytics/self-hosted")
+        await pilot.pause()
         summary = app.walk.query_one("#option-summary").render()
         assert "[@click=app.quit]quit[/]" in str(summary)
         await pilot.press("enter")
