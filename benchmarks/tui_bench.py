@@ -29,8 +29,9 @@ async def first_screen(catalog_dir: Path) -> tuple[float, float]:
 
     app = SbbApp([catalog_dir])
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        drawn = time.perf_counter() - start
+        while app.first_paint is None:
+            await pilot.pause()
+        drawn = app.first_paint - start
         await app.workers.wait_for_complete()
         await pilot.pause()
         counted = time.perf_counter() - start
@@ -65,12 +66,13 @@ async def refresh(catalog_dir: Path, rounds: int) -> dict[str, list[float]]:
         whatif.highlighted = whatif.get_option_index("self_hosted")
         await pilot.pause()
         for _ in range(rounds):
-            t0 = time.perf_counter()
+            app.refresh_ms = None
             await pilot.press("h")  # flip hard/soft: the list moves
             await app.workers.wait_for_complete()
-            while app.shown_generation != app.generation:
+            while app.refresh_ms is None:
                 await pilot.pause()
-            out["total"].append((time.perf_counter() - t0) * 1000)
+            # From the key's handler to the list painted with the new answer.
+            out["total"].append(app.refresh_ms)
             t1 = time.perf_counter()
             recommend(loaded.catalog, app.profile)
             out["engine"].append((time.perf_counter() - t1) * 1000)

@@ -13,6 +13,7 @@ the vocabulary files and the code that parsed them; an unchanged file is never p
 
 from __future__ import annotations
 
+import copyreg
 import gc
 import hashlib
 import os
@@ -33,6 +34,22 @@ from catalog.vocabulary import BUNDLED_VOCABULARY, Vocabulary
 NAME_SIMILARITY = 92  # rapidfuzz ratio over normalised names that flags a likely duplicate
 CACHE_FORMAT = 1
 USED_BY = "reuse.used_by"
+
+
+def _by_constructor(cls):
+    """Pickle a frozen dataclass as a call of its constructor with its fields.
+
+    The default for frozen slotted dataclasses restores each object field by field through
+    Python code, which made unpickling the cache slower than parsing the TOML again.
+    """
+    from dataclasses import fields
+
+    names = tuple(f.name for f in fields(cls))
+    copyreg.pickle(cls, lambda obj: (cls, tuple(getattr(obj, n) for n in names)))
+
+
+for _cls in (Source, Fact, Caveat, Option, Tool, Problem):
+    _by_constructor(_cls)
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,31 +252,75 @@ def load_sources(config: SourceConfig, cache: Path | None = None, use_cache: boo
     A source that cannot be read is reported and skipped. Errors inside a configured source
     skip that entry with a warning, so another agency's broken file never stops a run;
     sources named on the command line (`--catalog`) keep their errors, as a check would.
+
+    When no file of any source changed since the last run, the merged catalogue itself is
+    read from the cache: no parsing and no merging.
     """
+    cache = cache or cache_dir()
     # A bad config entry is skipped, as a source that cannot be read: the run goes on.
-    problems = [replace(p, severity="warning") for p in config.problems]
-    per_source: list[tuple[str, dict[str, Tool]]] = []
-    vocabulary: Vocabulary | None = None
-    statuses: list[SourceStatus] = []
+    config_problems = [replace(p, severity="warning") for p in config.problems]
     enabled = gc.isenabled()
     gc.disable()  # bulk building of many small objects: the collector is most of the cost
     try:
-        for spec in config.sources:
-            tools, vocab, found, status = read_source(spec, cache, use_cache)
-            statuses.append(status)
-            if status.skipped:
-                severity = "error" if spec.explicit else "warning"
-                problems.append(Problem(spec.location, 0, "", f"source `{spec.name}` skipped: {status.skipped}", severity))
-                continue
-            problems += found if spec.explicit else [_demote(p, spec.name) for p in found]
-            vocabulary = vocab if vocabulary is None else vocabulary.merged(vocab)
-            per_source.append((spec.name, tools))
-        catalog, conflicts = merge(per_source, vocabulary or load_vocabulary([])[0])
+        key = _run_key(config.sources, cache) if use_cache else None
+        merged_path = _merged_file(cache, config.sources)
+        hit = _read_cache(merged_path) if use_cache else None
+        if hit is not None and hit.get("key") == key:
+            tools, vocabulary, labels, conflicts, problems, statuses = hit["value"]
+            for status in statuses:
+                status.cached = status.tools
+            catalog = Catalog(tools, vocabulary, labels)
+        else:
+            catalog, conflicts, problems, statuses = _load_and_merge(config, cache, use_cache)
+            if use_cache:
+                value = (catalog.tools, catalog.vocabulary, catalog.sources, conflicts, problems, statuses)
+                _write_cache(merged_path, {"key": key, "value": value})
     finally:
         if enabled:
             gc.enable()
     gc.freeze()
-    return FederationResult(catalog, sorted(problems), conflicts, statuses)
+    return FederationResult(catalog, sorted(config_problems + problems), conflicts, statuses)
+
+
+def _load_and_merge(config: SourceConfig, cache: Path, use_cache: bool):
+    problems: list[Problem] = []
+    per_source: list[tuple[str, dict[str, Tool]]] = []
+    vocabulary: Vocabulary | None = None
+    statuses: list[SourceStatus] = []
+    for spec in config.sources:
+        tools, vocab, found, status = read_source(spec, cache, use_cache)
+        statuses.append(status)
+        if status.skipped:
+            severity = "error" if spec.explicit else "warning"
+            problems.append(Problem(spec.location, 0, "", f"source `{spec.name}` skipped: {status.skipped}", severity))
+            continue
+        problems += found if spec.explicit else [_demote(p, spec.name) for p in found]
+        vocabulary = vocab if vocabulary is None else vocabulary.merged(vocab)
+        per_source.append((spec.name, tools))
+    catalog, conflicts = merge(per_source, vocabulary or load_vocabulary([])[0])
+    return catalog, conflicts, problems, statuses
+
+
+def _merged_file(cache: Path, specs: list[SourceSpec]) -> Path:
+    key = hashlib.sha1(repr(specs).encode()).hexdigest()[:16]
+    return cache / "parsed" / f"merged-{key}.pickle"
+
+
+def _run_key(specs: list[SourceSpec], cache: Path) -> tuple:
+    """Everything a merged catalogue depends on: the code, and every source's files by stat."""
+    parts: list = [_code_stamp(), _stat(BUNDLED_VOCABULARY)]
+    for spec in specs:
+        directory = catalogue_dir(spec, cache)
+        commit = ""
+        if spec.kind == "git":
+            state = read_state(spec, cache)
+            commit = state.commit if state else None
+        if commit is None or not directory.is_dir():
+            parts.append((spec, commit, "unreadable"))
+            continue
+        files = tool_files(directory)
+        parts.append((spec, commit, _stat(directory / _loader.VOCABULARY_FILE), tuple((p.name, _stat(p)) for p in files)))
+    return tuple(parts)
 
 
 def merge(per_source: list[tuple[str, dict[str, Tool]]], vocabulary: Vocabulary) -> tuple[Catalog, list[Conflict]]:
@@ -338,8 +399,8 @@ def _source_mapping(sources: list[Source], other: Tool) -> dict[Source, Source]:
 
 
 def _remap(tool: Tool, mapping: dict[Source, Source]) -> Tool:
-    if all(k is v for k, v in mapping.items()):
-        return tool
+    if all(k == v for k, v in mapping.items()):
+        return tool  # equal sources: facts may keep citing their own (equal) objects
 
     def fix(sources: tuple[Source, ...]) -> tuple[Source, ...]:
         return tuple(mapping.get(s, s) for s in sources)
@@ -413,6 +474,8 @@ def merge_fact(stated: list[Fact], key: str) -> tuple[Fact, tuple]:
     if key == USED_BY:
         agencies = _union([f.value for f in stated])
         return Fact(agencies, _sources(stated), first.origin, (), origins), ()
+    if all(f.value == first.value for f in stated):  # the common case: everyone agrees
+        return Fact(first.value, _sources(stated), first.origin, (), origins), ()
     groups: dict[Any, list[Fact]] = {}
     for fact in stated:
         groups.setdefault(_norm(fact.value), []).append(fact)
@@ -485,11 +548,21 @@ def find_duplicates(catalog: Catalog) -> list[Duplicate]:
             continue
         names = [_name_key(t.name) for t in block]
         scores = process.cdist(names, names, scorer=fuzz.ratio, score_cutoff=NAME_SIMILARITY)
-        for i in range(len(block)):
-            for j in range(i + 1, len(block)):
-                if scores[i][j]:
-                    add(block[i], block[j], f"near-identical names `{block[i].name}` and `{block[j].name}`")
+        for i, j in _pairs(scores):
+            add(block[i], block[j], f"near-identical names `{block[i].name}` and `{block[j].name}`")
     return sorted(out.values(), key=lambda d: (d.first, d.second))
+
+
+def _pairs(scores) -> list[tuple[int, int]]:
+    """(i, j), i < j, of the non-zero cells of a square score matrix."""
+    try:
+        import numpy
+
+        rows, cols = numpy.nonzero(numpy.triu(scores, 1))
+        return list(zip(rows.tolist(), cols.tolist()))
+    except ImportError:  # rapidfuzz without numpy returns nested lists
+        n = len(scores)
+        return [(i, j) for i in range(n) for j in range(i + 1, n) if scores[i][j]]
 
 
 def _plain(value: Any) -> Any:

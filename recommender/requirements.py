@@ -85,7 +85,7 @@ def kind(name: str, label: str, dimension: str, value: str, doc: str, choices: t
 
 
 # -- helpers --------------------------------------------------------------------------
-def _unknown(what: str, tool: Tool) -> Outcome:
+def _unknown(what: str) -> Outcome:
     return Outcome(UNKNOWN, f"{what}: not stated in the catalogue", ())
 
 
@@ -96,7 +96,7 @@ def _words(values) -> str:
 def _bool_fact(key: str, want: bool, yes: str, no: str, option: Option, tool: Tool) -> Outcome:
     fact = option.fact(key)
     if fact is None:
-        return _unknown(yes, tool)
+        return _unknown(yes)
     stated = yes if fact.value else no
     return Outcome(PASS if fact.value == want else FAIL, stated + _conflict(fact), fact.sources)
 
@@ -120,7 +120,7 @@ def _show(value: Any) -> str:
 def _at_most(key: str, limit: str, order: tuple[str, ...], what: str, option: Option, tool: Tool) -> Outcome:
     fact = option.fact(key)
     if fact is None:
-        return _unknown(what, tool)
+        return _unknown(what)
     ok = order.index(fact.value) <= order.index(limit)
     return Outcome(PASS if ok else FAIL, f"{what}: {fact.value}{_conflict(fact)}", fact.sources)
 
@@ -129,7 +129,7 @@ def _any_of(key: str, wanted, what: str, option: Option, tool: Tool) -> Outcome:
     """Pass when the option states at least one wanted value; `True` wants any value at all."""
     fact = option.fact(key)
     if fact is None:
-        return _unknown(what, tool)
+        return _unknown(what)
     have = tuple(fact.value)
     if wanted is True:
         ok = bool(have)
@@ -155,7 +155,7 @@ def _capabilities(value, tool: Tool, option: Option, ctx: Context) -> Outcome:
 def _full_export(value, tool, option, ctx) -> Outcome:
     fact = option.fact("data.full_export")
     if fact is None:
-        return _unknown("full export", tool)
+        return _unknown("full export")
     formats = option.value("data.export_formats", ())
     text = "full export" + (f" ({_words(formats)})" if formats else "") if fact.value else "no full export"
     paid = option.fact("data.full_export_paid")
@@ -185,7 +185,7 @@ def _residency(value, tool, option, ctx) -> Outcome:
         return Outcome(PASS, "self-hosted: the agency chooses where data is stored", ())
     fact = option.fact("data.residency")
     if fact is None:
-        return _unknown("data residency", tool)
+        return _unknown("data residency")
     places = tuple(fact.value)
     selectable = option.value("data.residency_selectable", False)
 
@@ -229,7 +229,7 @@ def _data_owner(value, tool, option, ctx) -> Outcome:
     if fact is None:
         if option.deployment == "self-hosted":
             return Outcome(PASS, "self-hosted: data stays on the agency's systems", ())
-        return _unknown("data ownership", tool)
+        return _unknown("data ownership")
     ok = (fact.value == "agency") == bool(value)
     return Outcome(PASS if ok else FAIL, f"data owned by: {fact.value}{_conflict(fact)}", fact.sources)
 
@@ -238,7 +238,7 @@ def _data_owner(value, tool, option, ctx) -> Outcome:
 def _no_third_party(value, tool, option, ctx) -> Outcome:
     fact = option.fact("data.third_party_default")
     if fact is None:
-        return _unknown("third-party data sharing by default", tool)
+        return _unknown("third-party data sharing by default")
     text = "sends data to a third party by default" if fact.value else "sends no data to third parties by default"
     ok = (not fact.value) == bool(value)
     return Outcome(PASS if ok else FAIL, text + _conflict(fact), fact.sources)
@@ -250,7 +250,7 @@ def _retention(value, tool, option, ctx) -> Outcome:
     if fact is None:
         if option.deployment == "self-hosted":
             return Outcome(PASS, "self-hosted: the agency sets retention", ())
-        return _unknown("raw data retention", tool)
+        return _unknown("raw data retention")
     if fact.value == "unlimited":
         return Outcome(PASS, "raw data kept without a time limit" + _conflict(fact), fact.sources)
     ok = fact.value >= int(value)
@@ -262,7 +262,7 @@ def _retention(value, tool, option, ctx) -> Outcome:
 def _open_source(value, tool, option, ctx) -> Outcome:
     fact = option.fact("lock_in.licence")
     if fact is None:
-        return _unknown("licence", tool)
+        return _unknown("licence")
     open_ = is_open_source(fact.value)
     text = f"licence {fact.value}" + (" (open source)" if open_ else " (not open source)")
     return Outcome(PASS if open_ == bool(value) else FAIL, text + _conflict(fact), fact.sources)
@@ -294,7 +294,7 @@ def _exit_cost(value, tool, option, ctx) -> Outcome:
 def _maintained(value, tool, option, ctx) -> Outcome:
     fact = option.fact("maintenance.status")
     if fact is None:
-        return _unknown("maintenance status", tool)
+        return _unknown("maintenance status")
     ends = option.value("maintenance.ends")
     ok = fact.value in ("active", "community")
     text = f"maintenance: {fact.value}" + (f", ends {ends}" if ends else "")
@@ -338,7 +338,7 @@ def _skills(value, tool, option, ctx) -> Outcome:
     if fact is None:
         if option.deployment == "hosted":
             return Outcome(PASS, "hosted: no operating skills needed", ())
-        return _unknown("skills needed", tool)
+        return _unknown("skills needed")
     have = {s.casefold() for s in ctx.skills}
     missing = [s for s in fact.value if s.casefold() not in have]
     text = f"needs {_words(fact.value)}" + (f"; agency lacks {_words(missing)}" if missing else "")
@@ -362,7 +362,7 @@ def _wcag_rank(level: str) -> tuple[str, int]:
 def _accessibility(value, tool, option, ctx) -> Outcome:
     fact = option.fact("assurance.accessibility")
     if fact is None:
-        return _unknown("accessibility conformance", tool)
+        return _unknown("accessibility conformance")
     have_v, have_g = _wcag_rank(fact.value)
     want_v, want_g = _wcag_rank(value)
     ok = have_v >= want_v and have_g >= want_g
@@ -379,7 +379,7 @@ def _archiving(value, tool, option, ctx) -> Outcome:
 def _cost_models(value, tool, option, ctx) -> Outcome:
     fact = option.fact("cost.model")
     if fact is None:
-        return _unknown("cost model", tool)
+        return _unknown("cost model")
     ok = fact.value in value
     return Outcome(PASS if ok else FAIL, f"cost model: {fact.value}{_conflict(fact)}", fact.sources)
 
@@ -396,7 +396,7 @@ def _eligible(value, tool, option, ctx) -> Outcome:
     levels = option.fact("eligibility.levels")
     if countries is None and levels is None:
         if option.origin == "cross-agency" and option.deployment == "hosted":
-            return _unknown("who may use this service", tool)
+            return _unknown("who may use this service")
         return Outcome(PASS, "open to any buyer or user", ())
     parts, result, sources = [], PASS, ()
     if countries is not None:
@@ -421,7 +421,7 @@ def _eligible(value, tool, option, ctx) -> Outcome:
 def _min_agencies(value, tool, option, ctx) -> Outcome:
     fact = option.fact("reuse.used_by")
     if fact is None:
-        return _unknown("agencies using it", tool)
+        return _unknown("agencies using it")
     count = len(fact.value)
     ok = count >= int(value)
     return Outcome(PASS if ok else FAIL, f"used by {count}: {_words(fact.value[:3])}{'…' if count > 3 else ''}", fact.sources)

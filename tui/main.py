@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -84,6 +85,8 @@ def constraint_groups() -> list[tuple[str, tuple[str, ...]]]:
 
 class WalkScreen(Screen):
     """The five steps, the live count above them, key hints below."""
+
+    AUTO_FOCUS = None  # each step focuses its own first control; auto-focus would pull back to step 1
 
     def compose(self) -> ComposeResult:
         yield Static(Text("reading the catalogue…"), id="count")
@@ -178,6 +181,11 @@ class SbbApp(App[int]):
         self.generation = 0  # bumped on every change; an engine answer for an older one is dropped
         self.shown_generation = -1
         self.exit_code = OK
+        self.first_paint: float | None = None
+        """perf_counter() when the walk was first on screen."""
+        self.answered_at = 0.0
+        self.refresh_ms: float | None = None
+        """How long the last answer took to reach the screen (ms): engine, list and paint."""
 
     @classmethod
     def launch(cls, catalogs, profile=None) -> int:
@@ -199,10 +207,12 @@ class SbbApp(App[int]):
     # -- catalogue -----------------------------------------------------------------------------
     def start(self) -> None:
         """Once the walk is on screen: use the catalogue given, or read it in a worker."""
+        self.call_after_refresh(self._painted)
         if self._loaded is not None:
             self.catalog_ready(self._loaded)
         else:
-            self.load_catalogue()
+            # Draw the walk first; reading thousands of files holds the GIL for seconds.
+            self.call_after_refresh(self.load_catalogue)
 
     @work(thread=True, exclusive=True, group="load")
     def load_catalogue(self) -> None:
@@ -233,6 +243,10 @@ class SbbApp(App[int]):
         if self._start_profile is not None and self._start_profile.requirements:
             self.go("results")
 
+    def _painted(self) -> None:
+        if self.first_paint is None:
+            self.first_paint = time.perf_counter()
+
     def action_quit_bad_input(self) -> None:
         """Leave with the bad-input exit code."""
         self.exit_code = BAD_INPUT
@@ -243,6 +257,7 @@ class SbbApp(App[int]):
         """Take a new answer: redraw the requirement rows now, recount in a worker."""
         self.profile = profile
         self.generation += 1
+        self.answered_at = time.perf_counter()
         for widget in self.walk.query(RequirementList):
             widget.refresh_rows()
         self.sync_building()
@@ -300,8 +315,13 @@ class SbbApp(App[int]):
         results.show(self.rec)
         walk.query_one("#results-header", Static).update(results.header())
         self.shown_generation = self.generation
+        self.call_after_refresh(self._answer_shown, self.generation)
         walk.query_one("#insight", Static).update(self.insight())
         self.show_summary()
+
+    def _answer_shown(self, generation: int) -> None:
+        if generation == self.generation:
+            self.refresh_ms = (time.perf_counter() - self.answered_at) * 1000
 
     def insight(self) -> Text:
         """The what-if panel's title: which hard requirement costs the most."""
@@ -372,7 +392,7 @@ class SbbApp(App[int]):
         """Focus the first control of a step, if it is still the one on screen."""
         # Focusing a widget in another pane would switch the tabs back to it.
         if step == self.current_step() and self.screen is self.walk:
-            self.walk.query_one(STEP_FOCUS[step]).focus()
+            self.walk.set_focus(self.walk.query_one(STEP_FOCUS[step]))  # at once, not deferred
 
     # What for ------------------------------------------------------------------------------------
     def fill_capabilities(self) -> None:
