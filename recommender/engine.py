@@ -173,8 +173,13 @@ def _judge(tool: Tool, option: Option, profile: Profile, prepared, strict: bool)
     ctx = profile.context
     verdicts, failed, unknown = [], [], []
     score = 0
-    for req, spec, label in prepared:
-        outcome = spec.evaluate(req.value, tool, option, ctx)
+    key = (tool.id, option.id)
+    for req, spec, label, memo in prepared:
+        outcome = memo.get(key) if memo is not None else None
+        if outcome is None:
+            outcome = spec.evaluate(req.value, tool, option, ctx)
+            if memo is not None:
+                memo[key] = outcome
         verdict = Verdict(req.kind, label, req.hard, req.weight, outcome.result, outcome.fact, outcome.sources)
         verdicts.append(verdict)
         if req.hard:
@@ -194,9 +199,39 @@ def _judge(tool: Tool, option: Option, profile: Profile, prepared, strict: bool)
     return Assessment(tool, option, status, tuple(verdicts), ctx, demanded, tuple(failed), tuple(unknown), score)
 
 
-def _prepared(profile: Profile) -> list[tuple[Requirement, object, str]]:
-    """Each requirement with its kind and label, worked out once per profile, not per option."""
-    return [(req, KINDS[req.kind], req.label) for req in profile.requirements]
+def _prepared(profile: Profile, judge: "Judge | None" = None) -> list[tuple]:
+    """Each requirement with its kind, label and verdict memo, worked out once per profile."""
+    return [
+        (req, KINDS[req.kind], req.label, judge.memo(req, profile.context) if judge else None)
+        for req in profile.requirements
+    ]
+
+
+class Judge:
+    """Recommends against one catalogue again and again, remembering each requirement's
+    outcome per option: when a person changes one answer, only that requirement is judged
+    anew (what-if in the TUI). Outcomes depend on the requirement's kind and value and on
+    the agency's context, not on hard/soft or weight, so flipping those costs no judging."""
+
+    def __init__(self, catalog: Catalog, remember: int = 64):
+        self.catalog = catalog
+        self.remember = remember
+        self._memos: dict[tuple, dict] = {}
+
+    def memo(self, req: Requirement, ctx: Context) -> dict:
+        """The outcome memo of one requirement (kind, value) in one context."""
+        key = (req.kind, req.value, ctx)
+        memo = self._memos.pop(key, None)
+        if memo is None:
+            memo = {}
+            while len(self._memos) >= self.remember:
+                self._memos.pop(next(iter(self._memos)))  # the least recently used
+        self._memos[key] = memo
+        return memo
+
+    def recommend(self, profile: Profile, strict: bool = False) -> Recommendation:
+        """The same answer as `recommend(catalog, profile, strict)`."""
+        return recommend(self.catalog, profile, strict, self)
 
 
 def in_scope(catalog: Catalog, profile: Profile) -> list[Tool]:
@@ -210,10 +245,10 @@ def in_scope(catalog: Catalog, profile: Profile) -> list[Tool]:
     return [catalog.tools[tool_id] for tool_id in sorted(ids)]
 
 
-def recommend(catalog: Catalog, profile: Profile, strict: bool = False) -> Recommendation:
+def recommend(catalog: Catalog, profile: Profile, strict: bool = False, judge: Judge | None = None) -> Recommendation:
     """Judge every option in scope, rank the survivors on the ladder, and gate build."""
     profile = profile.effective()
-    prepared = _prepared(profile)
+    prepared = _prepared(profile, judge)
     assessed = [_judge(t, o, profile, prepared, strict) for t in in_scope(catalog, profile) for o in t.options]
     kept = sorted((a for a in assessed if a.status != EXCLUDED), key=Assessment.rank_key)
     excluded = [a for a in assessed if a.status == EXCLUDED]

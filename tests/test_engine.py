@@ -169,3 +169,17 @@ def test_no_recommended_option_fails_a_hard_requirement(fixture_catalog, reqs, s
             assert not a.unknown
     for r in rec.relaxation:
         assert 0 <= r.removes <= rec.in_scope
+
+
+def test_judge_remembers_verdicts_and_gives_the_same_answer(fixture_catalog):
+    from recommender.engine import Judge
+
+    judge = Judge(fixture_catalog, remember=4)
+    p = profile(("capabilities", ("web-analytics",)), ("full_export", True), soft=[("open_source", True, 2)])
+    assert to_json(judge.recommend(p)) == to_json(recommend(fixture_catalog, p))
+    flipped = p.without("open_source").with_requirement(Requirement("open_source", True, True))
+    assert to_json(judge.recommend(flipped)) == to_json(recommend(fixture_catalog, flipped))
+    for weight in range(1, 8):  # more requirement values than it remembers: old ones are let go
+        q = p.with_requirement(Requirement("retention_months", weight, False, 1))
+        assert to_json(judge.recommend(q)) == to_json(recommend(fixture_catalog, q))
+    assert len(judge._memos) <= 4

@@ -28,7 +28,7 @@ from textual.worker import get_current_worker
 from catalog.countries import is_location
 from catalog.schema import GOV_LEVELS
 from catalog.vocabulary import GOALS
-from recommender.engine import recommend
+from recommender.engine import Judge
 from recommender.exits import BAD_INPUT, OK
 from recommender.files import FileExists, write_atomic
 from recommender.profile import CAPACITY, STANCES, Profile, Requirement, read_profile
@@ -178,6 +178,7 @@ class SbbApp(App[int]):
         self._start_profile = profile
         self.strict = strict
         self.catalog = None
+        self.judge: Judge | None = None  # remembers verdicts between answers
         self.generation = 0  # bumped on every change; an engine answer for an older one is dropped
         self.shown_generation = -1
         self.exit_code = OK
@@ -228,6 +229,7 @@ class SbbApp(App[int]):
             self.push_screen(ErrorScreen(result.problems, "the catalogue"))
             return
         self.catalog = result.catalog
+        self.judge = Judge(result.catalog)
         if result.warnings:
             self.notify(f"{len(result.warnings)} warning(s) in the catalogue (sbb catalog validate lists them).", markup=False)
         if self.profile_path is not None:
@@ -268,7 +270,7 @@ class SbbApp(App[int]):
     @work(thread=True, exclusive=True, group="engine")
     def run_engine(self, profile: Profile, generation: int) -> None:
         """Recommend off the UI thread; a newer answer cancels this one."""
-        rec = recommend(self.catalog, profile, self.strict)
+        rec = self.judge.recommend(profile, self.strict)
         if not get_current_worker().is_cancelled:
             self.call_from_thread(self.show_recommendation, generation, rec)
 
