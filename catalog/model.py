@@ -126,6 +126,7 @@ class Catalog:
     vocabulary: "Vocabulary"
     sources: tuple[str, ...] = ()
     _by_capability: dict[str, tuple[str, ...]] | None = field(default=None, repr=False, compare=False)
+    _option_count: int | None = field(default=None, repr=False, compare=False)
 
     def __iter__(self):
         return iter(self.tools.values())
@@ -144,6 +145,8 @@ class Catalog:
         return self._by_capability.get(capability, ())
 
     def option_count(self) -> int:
-        """How many options the catalogue holds."""
-        return sum(len(tool.options) for tool in self.tools.values())
+        """How many options the catalogue holds (counted once: a catalogue is not changed after loading)."""
+        if self._option_count is None:
+            self._option_count = sum(len(tool.options) for tool in self.tools.values())
+        return self._option_count
 

@@ -20,7 +20,9 @@ NEAR_MISS_LIMIT = 2  # hard requirements an option may fail and still be named a
 FOUNDATIONS = 3
 
 
-@dataclass(frozen=True, slots=True)
+# Verdicts and assessments are made in the hot loop: plain slotted classes, since frozen
+# dataclasses pay for object.__setattr__ on every field.
+@dataclass(slots=True)
 class Verdict:
     """One requirement judged on one option, with the catalogue fact behind it."""
 
@@ -38,7 +40,7 @@ class Verdict:
         return self.weight if (not self.hard and self.result == PASS) else 0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Assessment:
     """An option judged against a profile."""
 
