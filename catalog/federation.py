@@ -43,9 +43,10 @@ def _by_constructor(cls):
     Python code, which made unpickling the cache slower than parsing the TOML again.
     """
     from dataclasses import fields
+    from operator import attrgetter
 
-    names = tuple(f.name for f in fields(cls))
-    copyreg.pickle(cls, lambda obj: (cls, tuple(getattr(obj, n) for n in names)))
+    fields_of = attrgetter(*(f.name for f in fields(cls)))  # every class here has 2+ fields
+    copyreg.pickle(cls, lambda obj: (cls, fields_of(obj)))
 
 
 for _cls in (Source, Fact, Caveat, Option, Tool, Problem):
@@ -144,6 +145,16 @@ class FederationResult(LoadResult):
 
 
 # -- reading one source, with the parse cache ---------------------------------------------------
+def _tool_files(directory: Path) -> list[Path]:
+    """The loader's `tool_files`, listed with scandir and sorted as strings (same order, faster)."""
+    base = directory / "tools" if (directory / "tools").is_dir() else directory
+    try:
+        names = sorted(e.name for e in os.scandir(base) if e.name.endswith(".toml") and e.name != _loader.VOCABULARY_FILE)
+    except OSError:
+        return tool_files(directory)
+    return [base / name for name in names]
+
+
 def _stat(path: Path) -> tuple[int, int] | None:
     try:
         st = path.stat()
@@ -203,7 +214,7 @@ def read_source(
         status.skipped = "not a catalogue directory" if spec.kind != "git" else f"no directory `{spec.path}` in the repository"
         return {}, Vocabulary([]), [], status
     vocabulary, problems = load_vocabulary([directory])
-    files = tool_files(directory)
+    files = _tool_files(directory)
     if not files:
         problems.append(Problem(str(directory), 0, "", "no tool files (*.toml) found", "warning"))
     stamp = (_code_stamp(), _stat(BUNDLED_VOCABULARY), _stat(directory / _loader.VOCABULARY_FILE), status.commit)
@@ -318,7 +329,7 @@ def _run_key(specs: list[SourceSpec], cache: Path) -> tuple:
         if commit is None or not directory.is_dir():
             parts.append((spec, commit, "unreadable"))
             continue
-        files = tool_files(directory)
+        files = _tool_files(directory)
         parts.append((spec, commit, _stat(directory / _loader.VOCABULARY_FILE), tuple((p.name, _stat(p)) for p in files)))
     return tuple(parts)
 

@@ -260,8 +260,7 @@ class SbbApp(App[int]):
         self.profile = profile
         self.generation += 1
         self.answered_at = time.perf_counter()
-        for widget in self.walk.query(RequirementList):
-            widget.refresh_rows()
+        self.refresh_requirement_rows(self.current_step())
         self.sync_building()
         if self.catalog is not None:
             self.set_count(stale=True)
@@ -384,11 +383,18 @@ class SbbApp(App[int]):
         if not self.walk.is_attached or not self.walk.query("#count") or step != self.current_step():
             return  # a late message for a step already left
         self.set_count(stale=self.shown_generation != self.generation and step == "results")
+        self.refresh_requirement_rows(step)
         if step == "what":
             self.fill_capabilities()
         if step == "results":
             self.refresh_results()
         self.call_after_refresh(self.focus_step, step)
+
+    def refresh_requirement_rows(self, step: str) -> None:
+        """Redraw the requirement rows of the step on screen; the others when they are shown."""
+        pane = self.walk.query_one(f"#{step}")
+        for widget in pane.query(RequirementList):
+            widget.refresh_rows()
 
     def focus_step(self, step: str) -> None:
         """Focus the first control of a step, if it is still the one on screen."""

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import OptionList
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from recommender.profile import Profile, Requirement, parse_flag_value
 from recommender.requirements import KINDS
@@ -107,8 +107,8 @@ class RequirementList(OptionList):
         if highlighted is not None:
             try:
                 self.highlighted = self.get_option_index(highlighted)
-            except Exception:
-                pass
+            except OptionDoesNotExist:
+                pass  # the highlighted requirement is no longer listed
         elif self.highlighted is None and options:
             self.action_first()
 
@@ -193,7 +193,7 @@ class RequirementList(OptionList):
 class ResultsList(OptionList):
     """Options grouped share → buy → build, then near misses; a window of the best, never all."""
 
-    WINDOW = 40  # rows per ladder step: enough to browse, few enough to redraw within a frame budget
+    WINDOW = 20  # rows per ladder step: enough to browse, few enough to redraw within a frame budget
     NEAR_WINDOW = 10
 
     BINDINGS = [
