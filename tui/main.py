@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from functools import partial
 from dataclasses import replace
 from pathlib import Path
 
@@ -151,6 +152,15 @@ class WalkScreen(Screen):
         self.app.refresh_results()
 
 
+def update_if_changed(widget: Static, text: Text) -> None:
+    """Update a Static only when its text changes: each update asks for a new layout of the screen."""
+    shown = getattr(widget, "_sbb_shown", None)
+    key = (text.plain, tuple(text.spans), str(text.style))
+    if shown != key:
+        widget._sbb_shown = key
+        widget.update(text)
+
+
 class SbbApp(App[int]):
     """sharebuybuild in the terminal: share, buy, or (last resort) build."""
 
@@ -181,6 +191,7 @@ class SbbApp(App[int]):
         self.judge: Judge | None = None  # remembers verdicts between answers
         self.generation = 0  # bumped on every change; an engine answer for an older one is dropped
         self.shown_generation = -1
+        self.shown_count = -1  # generation of the answer behind the live count
         self.exit_code = OK
         self.first_paint: float | None = None
         """perf_counter() when the walk was first on screen."""
@@ -263,8 +274,14 @@ class SbbApp(App[int]):
         self.refresh_requirement_rows(self.current_step())
         self.sync_building()
         if self.catalog is not None:
-            self.set_count(stale=True)
+            # Say "counting" only if the answer is slow to come: a redraw costs a frame.
+            self.set_timer(0.15, partial(self.mark_stale, self.generation))
             self.run_engine(profile, self.generation)
+
+    def mark_stale(self, generation: int) -> None:
+        """Show that the count is being worked out, if that answer has not arrived yet."""
+        if generation == self.generation and (self.rec is None or self.shown_count != generation):
+            self.set_count(stale=True)
 
     @work(thread=True, exclusive=True, group="engine")
     def run_engine(self, profile: Profile, generation: int) -> None:
@@ -278,6 +295,7 @@ class SbbApp(App[int]):
         if generation != self.generation:
             return
         self.rec = rec
+        self.shown_count = generation
         self.set_count()
         self.sync_building()
         if self.current_step() == "results":
@@ -305,7 +323,7 @@ class SbbApp(App[int]):
                 line.append(" · strict")
         if stale and self.rec is not None:
             line.append("  (updating…)", style="dim")
-        self.walk.query_one("#count", Static).update(line)
+        update_if_changed(self.walk.query_one("#count", Static), line)
 
     def refresh_results(self) -> None:
         """Redraw the results step from the latest answer."""
@@ -314,10 +332,10 @@ class SbbApp(App[int]):
         walk = self.walk
         results = walk.query_one(ResultsList)
         results.show(self.rec)
-        walk.query_one("#results-header", Static).update(results.header())
+        update_if_changed(walk.query_one("#results-header", Static), results.header())
         self.shown_generation = self.generation
         self.call_after_refresh(self._answer_shown, self.generation)
-        walk.query_one("#insight", Static).update(self.insight())
+        update_if_changed(walk.query_one("#insight", Static), self.insight())
         self.show_summary()
 
     def _answer_shown(self, generation: int) -> None:
@@ -348,14 +366,14 @@ class SbbApp(App[int]):
         a = results.assessment(option.id) if option else None
         summary = self.walk.query_one("#option-summary", Static)
         if a is None:
-            summary.update(Text("enter: detail · space: mark · c: compare", style="dim"))
+            update_if_changed(summary, Text("enter: detail · space: mark · c: compare", style="dim"))
             return
         text = lit(a.tool.summary)
         blocking = a.failed + (a.unknown if self.rec.strict else ())
         if blocking:
             text = Text("Blocked by ", style="bold")
             text.append_text(lit("; ".join(f"{v.label}: {v.fact}" for v in blocking)))
-        summary.update(text)
+        update_if_changed(summary, text)
 
     # -- steps -------------------------------------------------------------------------------------
     def go(self, step: str) -> None:
@@ -531,7 +549,7 @@ class SbbApp(App[int]):
                 status.append_text(lit(f"• {reason}\n"))
         elif self.rec is not None:
             status.append("Build: not justified. Share or buy options remain and no unique requirement is stated.")
-        walk.query_one("#build-status", Static).update(status)
+        update_if_changed(walk.query_one("#build-status", Static), status)
 
     # -- detail, compare, save ---------------------------------------------------------------------
     def open_detail(self, option_id: str | None) -> None:
