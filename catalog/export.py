@@ -9,9 +9,9 @@ from catalog.model import Option, Tool
 from catalog.schema import SECTIONS
 
 
-def _plain(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
     if isinstance(value, tuple):
-        return [_plain(v) for v in value]
+        return [plain_value(v) for v in value]
     if isinstance(value, date):
         return value.isoformat()
     return value
@@ -22,11 +22,11 @@ def option_to_data(option: Option) -> dict:
     facts = {}
     for key in sorted(option.facts):
         fact = option.facts[key]
-        entry = {"value": _plain(fact.value), "sources": [s.url for s in fact.sources], "origin": fact.origin}
+        entry = {"value": plain_value(fact.value), "sources": [s.url for s in fact.sources], "origin": fact.origin}
         if len(fact.origins) > 1:  # federated catalogues that state the same value
             entry["origins"] = list(fact.origins)
         if fact.conflicts:
-            entry["conflicts"] = [{"value": _plain(v), "origin": o} for v, o in fact.conflicts]
+            entry["conflicts"] = [{"value": plain_value(v), "origin": o} for v, o in fact.conflicts]
         facts[key] = entry
     return {
         "id": option.id,
@@ -91,7 +91,7 @@ def tool_to_toml_data(tool: Tool) -> dict:
                 value = fact.value
                 if name == "residency_exceptions":
                     value = [{"country": c, "feature": f} for c, f in value]
-                table[name] = _plain(value) if not isinstance(value, date) else value
+                table[name] = plain_value(value) if not isinstance(value, date) else value
                 ids = [s.id for s in fact.sources if s.id in {t.id for t in tool.sources}]
                 if ids:
                     cite[name] = ids[0] if len(ids) == 1 else ids

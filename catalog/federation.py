@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from catalog import loader as _loader
-from catalog.lint import normal_url
+from catalog.export import plain_value
+from catalog.lint import duplicate_pairs
 from catalog.loader import LoadResult, load_vocabulary, read_tool, tool_files
 from catalog.model import Caveat, Catalog, Fact, Option, Source, Tool
 from catalog.problems import Problem
@@ -69,7 +70,7 @@ class Conflict:
             "tool": self.tool,
             "option": self.option,
             "key": self.key,
-            "claims": [{"value": _plain(v), "sources": list(s)} for v, s in self.claims],
+            "claims": [{"value": plain_value(v), "sources": list(s)} for v, s in self.claims],
         }
 
 
@@ -510,23 +511,12 @@ def _sources(facts: list[Fact]) -> tuple[Source, ...]:
 
 
 # -- likely duplicates ---------------------------------------------------------------------------
-def _name_key(name: str) -> str:
-    words = name.casefold().split()
-    if words and words[0] == "the":
-        words = words[1:]
-    return " ".join(words)
-
-
 def find_duplicates(catalog: Catalog) -> list[Duplicate]:
     """Tools with different ids from different sources that look like one tool.
 
-    Same homepage or repository URL, or names whose rapidfuzz ratio is at least 92. Names are
-    compared only within a block of the same first letter, which keeps this near-linear at 10k+
-    tools; a pair whose names differ in the first letter is still caught by its URL.
-    Duplicates inside one source are `sbb catalog lint`'s business, not reported here.
+    The pairs are `catalog.lint.duplicate_pairs`; duplicates inside one source are
+    `sbb catalog lint`'s business, not reported here.
     """
-    from rapidfuzz import fuzz, process
-
     tools = list(catalog)
     out: dict[tuple[str, str], Duplicate] = {}
 
@@ -543,44 +533,6 @@ def find_duplicates(catalog: Catalog) -> list[Duplicate]:
         if key not in out and cross(a, b):
             out[key] = Duplicate(first.id, first.origins or (first.origin,), second.id, second.origins or (second.origin,), reason)
 
-    by_url: dict[str, Tool] = {}
-    for tool in tools:
-        for url in sorted({normal_url(u) for u in (tool.homepage, tool.repository) if u}):
-            other = by_url.get(url)
-            if other is not None and other.id != tool.id:
-                add(other, tool, f"same URL {url}")
-            by_url.setdefault(url, tool)
-    blocks: dict[str, list[Tool]] = {}
-    for tool in tools:
-        key = _name_key(tool.name)
-        blocks.setdefault(key[:1], []).append(tool)
-    for block in blocks.values():
-        if len(block) < 2:
-            continue
-        names = [_name_key(t.name) for t in block]
-        scores = process.cdist(names, names, scorer=fuzz.ratio, score_cutoff=NAME_SIMILARITY)
-        for i, j in _pairs(scores):
-            add(block[i], block[j], f"near-identical names `{block[i].name}` and `{block[j].name}`")
+    for a, b, reason in duplicate_pairs(tools):
+        add(a, b, reason)
     return sorted(out.values(), key=lambda d: (d.first, d.second))
-
-
-def _pairs(scores) -> list[tuple[int, int]]:
-    """(i, j), i < j, of the non-zero cells of a square score matrix."""
-    try:
-        import numpy
-
-        rows, cols = numpy.nonzero(numpy.triu(scores, 1))
-        return list(zip(rows.tolist(), cols.tolist()))
-    except ImportError:  # rapidfuzz without numpy returns nested lists
-        n = len(scores)
-        return [(i, j) for i in range(n) for j in range(i + 1, n) if scores[i][j]]
-
-
-def _plain(value: Any) -> Any:
-    from datetime import date
-
-    if isinstance(value, tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, date):
-        return value.isoformat()
-    return value

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import urlsplit
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
-from catalog.model import Catalog
+from catalog.model import Catalog, Tool
 from catalog.problems import Problem
 
 # The facts the main requirements read; an option missing one of them answers "unknown".
@@ -54,20 +54,44 @@ def lint(catalog: Catalog, max_age_months: int = 12, today: date | None = None) 
     return sorted(out)
 
 
-def duplicates(catalog: Catalog) -> list[Problem]:
-    """Pairs of tools that are probably the same: same homepage or repository, or near-identical names."""
-    out: list[Problem] = []
-    by_url: dict[str, str] = {}
-    tools = list(catalog)
+def name_key(name: str) -> str:
+    """A name folded for comparison: case, spacing and a leading "The" do not count."""
+    words = name.casefold().split()
+    if words and words[0] == "the":
+        words = words[1:]
+    return " ".join(words)
+
+
+def duplicate_pairs(tools: list[Tool]) -> list[tuple[Tool, Tool, str]]:
+    """(a, b, reason) for tools that are probably the same: same homepage or repository URL,
+    or names whose rapidfuzz ratio is at least NAME_SIMILARITY.
+
+    Names are compared within blocks of the same first letter, which keeps this near-linear
+    at 10k+ tools; a pair whose names differ in the first letter is still caught by its URL.
+    """
+    pairs: list[tuple[Tool, Tool, str]] = []
+    by_url: dict[str, Tool] = {}
     for tool in tools:
-        for url in {normal_url(u) for u in (tool.homepage, tool.repository) if u}:
+        for url in sorted({normal_url(u) for u in (tool.homepage, tool.repository) if u}):
             other = by_url.get(url)
-            if other and other != tool.id:
-                out.append(Problem(tool.path, 0, "", f"likely duplicate of `{other}`: same URL {url}", "warning"))
-            by_url.setdefault(url, tool.id)
-    names = [(t.id, " ".join(t.name.casefold().split())) for t in tools]
-    for i, (a_id, a_name) in enumerate(names):
-        for b_id, b_name in names[i + 1 :]:
-            if fuzz.ratio(a_name, b_name) >= NAME_SIMILARITY:
-                out.append(Problem(catalog.tools[b_id].path, 0, "name", f"likely duplicate of `{a_id}`: names `{a_name}` and `{b_name}` are nearly identical", "warning"))
-    return out
+            if other is not None and other.id != tool.id:
+                pairs.append((other, tool, f"same URL {url}"))
+            by_url.setdefault(url, tool)
+    blocks: dict[str, list[Tool]] = {}
+    for tool in tools:
+        blocks.setdefault(name_key(tool.name)[:1], []).append(tool)
+    for block in blocks.values():
+        names = [name_key(t.name) for t in block]
+        for i in range(len(block) - 1):
+            for _, _, j in process.extract(names[i], names[i + 1 :], scorer=fuzz.ratio, score_cutoff=NAME_SIMILARITY, limit=None):
+                a, b = block[i], block[i + 1 + j]
+                pairs.append((a, b, f"near-identical names `{a.name}` and `{b.name}`"))
+    return pairs
+
+
+def duplicates(catalog: Catalog) -> list[Problem]:
+    """Warnings for pairs of tools that are probably the same (see `duplicate_pairs`)."""
+    return [
+        Problem(b.path, 0, "", f"likely duplicate of `{a.id}`: {reason}", "warning")
+        for a, b, reason in duplicate_pairs(list(catalog))
+    ]

@@ -192,7 +192,7 @@ def new(
     """Scaffold a valid entry; asks for what the flags leave out. Never overwrites a file."""
     from catalog.loader import load_vocabulary, read_tool_text
     from catalog.scaffold import scaffold
-    from recommender.files import FileExists, write_atomic
+    from catalog.files import FileExists, write_atomic
 
     def ask(value, prompt, default=None):
         if value:

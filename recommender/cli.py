@@ -102,7 +102,7 @@ def recommend(
     rec = run(loaded.catalog, the_profile, strict=strict)
     text = FORMATS[fmt](rec)
     if output is not None:
-        from recommender.files import write_atomic
+        from catalog.files import write_atomic
 
         write_atomic(output, text, overwrite=force)
         err(f"wrote {output}")

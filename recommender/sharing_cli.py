@@ -278,7 +278,7 @@ def export_command(
 ) -> None:
     """Export the merged catalogue with provenance: which source states each fact, and conflicts."""
     from recommender.catalogs import load_for_cli
-    from recommender.files import FileExists, write_atomic
+    from catalog.files import FileExists, write_atomic
 
     if fmt not in ("json", "csv", "toml"):
         err(f"unknown format `{fmt}`: use json, csv or toml")
@@ -320,7 +320,7 @@ def _export_csv(result) -> str:
     import csv
     import io
 
-    from catalog.export import _plain as plain_value
+    from catalog.export import plain_value
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -347,7 +347,7 @@ def _export_toml(result, directory: Path, overwrite: bool) -> None:
 
     from catalog.export import tool_to_toml_data
     from catalog.vocabulary import BUNDLED_VOCABULARY, read_vocabulary
-    from recommender.files import FileExists, write_atomic
+    from catalog.files import FileExists, write_atomic
 
     bundled, _ = read_vocabulary(BUNDLED_VOCABULARY)
     extra = [c for c in result.catalog.vocabulary if c.id not in bundled]

@@ -31,7 +31,7 @@ from catalog.schema import GOV_LEVELS
 from catalog.vocabulary import GOALS
 from recommender.engine import Judge
 from recommender.exits import BAD_INPUT, OK
-from recommender.files import FileExists, write_atomic
+from catalog.files import FileExists, write_atomic
 from recommender.profile import CAPACITY, STANCES, Profile, Requirement, read_profile
 from recommender.render import FORMATS
 from recommender.requirements import KINDS

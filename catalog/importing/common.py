@@ -13,6 +13,8 @@ from typing import Any
 
 import tomli_w
 
+from catalog.files import FileExists, write_atomic
+
 from catalog.loader import CONTROL, SLUG, URL, VOCABULARY_FILE, load_vocabulary, read_tool_text
 from catalog.problems import Problem
 
@@ -123,30 +125,12 @@ def entry_text(entry: Entry) -> str:
 
 
 def _write_new(path: Path, text: str, overwrite: bool) -> bool:
-    """Write via a temporary file and a rename; False when the file exists and may not be replaced."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """Write atomically; False when the file exists and may not be replaced."""
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if overwrite:
-            os.replace(tmp, path)
-            return True
-        try:
-            os.link(tmp, path)  # fails if the name is taken, even by a file that just appeared
-        except FileExistsError:
-            return False
-        except OSError:
-            try:
-                with open(path, "x", encoding="utf-8", newline="\n") as handle:
-                    handle.write(text)
-            except FileExistsError:
-                return False
-        return True
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        write_atomic(path, text, overwrite=overwrite)
+    except FileExists:
+        return False
+    return True
 
 
 def _ensure_unclassified(into: Path, report: ImportReport) -> bool:
