@@ -42,7 +42,6 @@ async def first_screen(catalog_dir: Path) -> tuple[float, float]:
 async def refresh(catalog_dir: Path, rounds: int) -> dict[str, list[float]]:
     """Milliseconds from a what-if key to the results list redrawn, with the engine's share."""
     from catalog.loader import load_catalog
-    from recommender.engine import recommend
     from recommender.profile import Profile, Requirement
     from recommender.requirements import Context
     from tui.main import SbbApp

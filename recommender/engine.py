@@ -310,12 +310,3 @@ def _integration_work(profile: Profile, kept: list[Assessment]) -> str:
         "Build only the integration: an adapter from the agency's own systems to the chosen "
         f"option ({', '.join(wanted)}), not the capability itself."
     )
-
-
-def count_remaining(catalog: Catalog, profile: Profile, strict: bool = False) -> dict[str, int]:
-    """The live count for a profile: options remaining by step."""
-    return recommend(catalog, profile, strict).counts
-
-
-STEP_LABELS = {"share": "Share", "buy": "Buy", "build": "Build"}
-RESULT_MARKS = {PASS: "pass", FAIL: "FAIL", UNKNOWN: "unknown"}

@@ -10,7 +10,7 @@ import json
 import re
 import textwrap
 
-from recommender.engine import STEPS, TO_VERIFY, Assessment, Recommendation, Verdict
+from recommender.engine import TO_VERIFY, Assessment, Recommendation, Verdict
 from recommender.requirements import FAIL, PASS, UNKNOWN
 from recommender.stance import ROLE_LABELS, STANCE_LINES, duties
 

@@ -67,7 +67,6 @@ def test_snapshot_option_detail(snap_compare, loaded):
 
     async def before(pilot):
         await settle(pilot)
-        results = app.walk.query_one(ResultsList)
         app.open_detail("opt:alpha-analytics/self-hosted")
         await pilot.pause()
 

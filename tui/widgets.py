@@ -12,7 +12,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from recommender.profile import Profile, Requirement, parse_flag_value
 from recommender.requirements import KINDS
-from tui.text import fit, header_row, lit, near_row, option_row
+from tui.text import header_row, lit, near_row, option_row
 
 # Value a requirement takes when switched on; kinds absent here ask for a value first.
 DEFAULT_VALUES = {

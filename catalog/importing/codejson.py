@@ -27,7 +27,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from catalog.importing.common import UNCLASSIFIED, Entry, clean_text, resolve_capabilities, short_summary, slugify, web_url
+from catalog.importing.common import UNCLASSIFIED, as_date, as_list, Entry, clean_text, resolve_capabilities, short_summary, slugify, web_url
 from catalog.licences import is_open_source
 from catalog.problems import Problem
 
@@ -154,7 +154,7 @@ def read_release(release: dict, origin: str, agency: str, vocabulary, fallback: 
         option["lock_in"] = {"licence": licence}
         if is_open_source(licence):
             option["cost"] = {"model": "free"}
-    skills = list(dict.fromkeys(clean_text(x).casefold() for x in _as_list(release.get("languages")) if clean_text(x)))
+    skills = list(dict.fromkeys(clean_text(x).casefold() for x in as_list(release.get("languages")) if clean_text(x)))
     if skills:
         option["resourcing"] = {"skills": skills}
     status = clean_text(release.get("status"))
@@ -165,7 +165,7 @@ def read_release(release: dict, origin: str, agency: str, vocabulary, fallback: 
     elif status and status.casefold() != "production":
         unmapped.append("status")
 
-    mapped, missed = resolve_capabilities([str(t) for t in _as_list(release.get("tags"))], vocabulary, {})
+    mapped, missed = resolve_capabilities([str(t) for t in as_list(release.get("tags"))], vocabulary, {})
     if missed:
         unmapped.append("tags")
     if mapped:
@@ -178,7 +178,7 @@ def read_release(release: dict, origin: str, agency: str, vocabulary, fallback: 
         notes.append(f"No tag maps to a capability: `{UNCLASSIFIED}` until a maintainer classifies it.")
 
     dates = release.get("date") if isinstance(release.get("date"), dict) else {}
-    reviewed = _date(dates.get("metadataLastUpdated"))
+    reviewed = as_date(dates.get("metadataLastUpdated"))
     if reviewed is None or reviewed > today:
         reviewed = today
     else:
@@ -208,7 +208,7 @@ def read_release(release: dict, origin: str, agency: str, vocabulary, fallback: 
 def _licence(raw: Any, problems: list[Problem]) -> str:
     """An SPDX expression from `licenses`, or "" (unknown) for null, NOASSERTION or unrecognised."""
     ids = []
-    for item in _as_list(raw):
+    for item in as_list(raw):
         if not isinstance(item, dict):
             continue
         url = str(item.get("URL") or "")
@@ -225,16 +225,3 @@ def _licence(raw: Any, problems: list[Problem]) -> str:
     return " AND ".join(ids)
 
 
-def _as_list(value: Any) -> list:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
-def _date(value: Any) -> date | None:
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            return None
-    return None

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -210,3 +208,24 @@ def resolve_capabilities(terms: list[str], vocabulary, table: dict[str, str]) ->
         else:
             missed.append(term)
     return mapped, missed
+
+
+def as_list(value: Any) -> list:
+    """A value that may be one item, a list or nothing, as a list."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def as_date(value: Any) -> date | None:
+    """A date from YAML: read as a date already, or an ISO string."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            return None
+    return None

@@ -29,13 +29,15 @@ licence fact's business, stated as read.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from catalog.importing.common import (
+    as_date,
+    as_list,
     UNCLASSIFIED,
     Entry,
     clean_text,
@@ -223,7 +225,7 @@ class PubliccodeReader:
             option["integration"] = {"api_docs": api_docs}
         elif description.get("apiDocumentation"):
             self.problem(("description", lang, "apiDocumentation"), "not an http(s) URL: left out", "warning")
-        used_by = [clean_text(u) for u in _as_list(d.get("usedBy")) if clean_text(u)]
+        used_by = [clean_text(u) for u in as_list(d.get("usedBy")) if clean_text(u)]
         if d.get("usedBy") is not None and not isinstance(d.get("usedBy"), list):
             self.problem(("usedBy",), "expected a list of names", "warning")
         if used_by:
@@ -280,7 +282,7 @@ class PubliccodeReader:
 
     def capabilities(self) -> list[str]:
         d = self.data
-        terms = _as_list(d.get("categories")) or _as_list(d.get("tags"))
+        terms = as_list(d.get("categories")) or as_list(d.get("tags"))
         if "tags" in d:
             self.problem(("tags",), "deprecated key: " + DEPRECATED["tags"] + "; read as categories", "warning")
         mapped, missed = resolve_capabilities([str(t) for t in terms], self.vocabulary, CATEGORY_MAP)
@@ -306,7 +308,7 @@ class PubliccodeReader:
             self.problem(("legal", "license"), "no licence stated: left unknown", "warning")
         depends = self.data.get("dependsOn")
         proprietary = depends.get("proprietary") if isinstance(depends, dict) else None
-        names = [clean_text(p.get("name") if isinstance(p, dict) else p) for p in _as_list(proprietary)]
+        names = [clean_text(p.get("name") if isinstance(p, dict) else p) for p in as_list(proprietary)]
         names = [n for n in names if n]
         if names:
             caveats.append({
@@ -330,10 +332,10 @@ class PubliccodeReader:
         elif kind == "contract":
             ends = []
             open_ended = False
-            for index, contractor in enumerate(_as_list(maint.get("contractors"))):
+            for index, contractor in enumerate(as_list(maint.get("contractors"))):
                 if not isinstance(contractor, dict):
                     continue
-                until = _date(contractor.get("until"))
+                until = as_date(contractor.get("until"))
                 if until is None:
                     if contractor.get("until") is not None:
                         self.problem(("maintenance", "contractors"), f"`until` of contractor {index + 1} is not a date: left out", "warning")
@@ -407,26 +409,6 @@ def _key(key: Any) -> str:
     if isinstance(key, bool):
         return "no" if key is False else "yes"  # YAML 1.1 reads the language code `no` as false
     return str(key)
-
-
-def _as_list(value: Any) -> list:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
-def _date(value: Any) -> date | None:
-    """A date from YAML: read as a date already, or an ISO string."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            return None
-    return None
 
 
 def import_files(paths: list[Path], vocabulary, fallback: list[str] | None = None, today: date | None = None) -> tuple[list[Entry], list[Problem]]:
