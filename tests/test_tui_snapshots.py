@@ -10,7 +10,6 @@ from catalog.loader import load_catalog
 from recommender.profile import Profile, Requirement
 from recommender.requirements import Context
 from tui.main import SbbApp
-from tui.widgets import ResultsList
 
 FIXTURE = Path(__file__).parent / "fixtures" / "catalog"
 SIZE = (80, 24)
