@@ -23,7 +23,8 @@ RISK_NAMES = {
 }
 MARK = {PASS: "✓", FAIL: "✗", UNKNOWN: "?"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+|!~])")
+# Enough to stop emphasis, code, links, images, HTML and table breaks; `(` is inert without `[`.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~])")
 
 
 def plain(text: str) -> str:

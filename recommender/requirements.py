@@ -61,9 +61,12 @@ class Kind:
     doc: str
     evaluate: Evaluate
     choices: tuple[str, ...] = ()
+    template: str = ""  # how to say it with its value, e.g. "used by at least {} agencies"
 
     def describe(self, value: Any) -> str:
-        """The requirement with its value, in words: `residency in AU, NZ`."""
+        """The requirement with its value, in words: `data residency: AU, NZ`."""
+        if self.template:
+            return self.template.format(value)
         if self.value == "bool":
             return self.label if value else f"not: {self.label}"
         if isinstance(value, (list, tuple)):
@@ -74,11 +77,11 @@ class Kind:
 KINDS: dict[str, Kind] = {}
 
 
-def kind(name: str, label: str, dimension: str, value: str, doc: str, choices: tuple[str, ...] = ()):
+def kind(name: str, label: str, dimension: str, value: str, doc: str, choices: tuple[str, ...] = (), template: str = ""):
     """Register a requirement kind (decorator on its evaluate function)."""
 
     def register(fn: Evaluate) -> Evaluate:
-        KINDS[name] = Kind(name, label, dimension, value, doc, fn, choices)
+        KINDS[name] = Kind(name, label, dimension, value, doc, fn, choices, template)
         return fn
 
     return register
@@ -244,7 +247,7 @@ def _no_third_party(value, tool, option, ctx) -> Outcome:
     return Outcome(PASS if ok else FAIL, text + _conflict(fact), fact.sources)
 
 
-@kind("retention_months", "raw data kept at least (months)", "data_control", "int", "Raw data kept at least this many months.")
+@kind("retention_months", "raw data kept at least (months)", "data_control", "int", "Raw data kept at least this many months.", template="raw data kept at least {} months")
 def _retention(value, tool, option, ctx) -> Outcome:
     fact = option.fact("data.retention_months")
     if fact is None:
@@ -417,7 +420,7 @@ def _eligible(value, tool, option, ctx) -> Outcome:
     return Outcome(result if value else (FAIL if result == PASS else PASS), "; ".join(parts), sources)
 
 
-@kind("min_agencies", "used by at least N agencies", "reuse", "int", "Reuse evidence: agencies known to use this option.")
+@kind("min_agencies", "used by at least N agencies", "reuse", "int", "Reuse evidence: agencies known to use this option.", template="used by at least {} agencies")
 def _min_agencies(value, tool, option, ctx) -> Outcome:
     fact = option.fact("reuse.used_by")
     if fact is None:
@@ -427,7 +430,7 @@ def _min_agencies(value, tool, option, ctx) -> Outcome:
     return Outcome(PASS if ok else FAIL, f"used by {count}: {_words(fact.value[:3])}{'…' if count > 3 else ''}", fact.sources)
 
 
-@kind("reviewed_within_months", "catalogue entry reviewed within (months)", "reuse", "int", "The entry's facts were reviewed recently.")
+@kind("reviewed_within_months", "catalogue entry reviewed within (months)", "reuse", "int", "The entry's facts were reviewed recently.", template="catalogue entry reviewed within {} months")
 def _reviewed(value, tool, option, ctx) -> Outcome:
     today = ctx.today or date.today()
     age = (today.year - tool.last_reviewed.year) * 12 + today.month - tool.last_reviewed.month

@@ -113,7 +113,7 @@ def test_markup_in_catalogue_text_is_shown_literally(tmp_path):
     hostile = "[Z](https://e.x) *b* [red]x[/red]"
     (tmp_path / "zeta-unknown.toml").write_text(source.replace('name = "Zeta Stats"\nsummary', f'name = "{hostile}"\nsummary'))
     md = run("recommend", "--catalog", str(tmp_path), "-c", "web-analytics", "-f", "markdown").stdout
-    assert "\\[Z\\]\\(https://e.x\\) \\*b\\* \\[red\\]x\\[/red\\]" in md
+    assert "\\[Z\\](https://e.x) \\*b\\* \\[red\\]x\\[/red\\]" in md
     table = run("recommend", "--catalog", str(tmp_path), "-c", "web-analytics").stdout
     assert hostile in table
 
