@@ -205,3 +205,14 @@ def test_compare_names_the_options_when_ambiguous_or_unknown():
     assert result.exit_code == BAD_INPUT and "alpha-analytics/self-hosted, alpha-analytics/cloud" in result.stderr
     result = run("compare", "alpha-analytics/cloud", "alpha-analytics/moon", *CAT)
     assert result.exit_code == BAD_INPUT and "no option `moon`" in result.stderr
+
+
+def test_written_files_get_ordinary_permissions(tmp_path):
+    import os
+    import stat
+
+    target = tmp_path / "r.md"
+    assert run("recommend", *CAT, "-c", "web-analytics", "-f", "markdown", "-o", str(target)).exit_code == OK
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask
