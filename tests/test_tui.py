@@ -370,7 +370,21 @@ async def test_catalogue_with_errors_opens_the_error_screen(tmp_path):
         assert isinstance(app.screen, ErrorScreen)
         text = str(app.screen.query_one("#problems").render())
         assert "bad-one.toml" in text and "bad-two.toml" in text
+        assert not app.check_action("save_profile", ())  # nothing to save from here
         await pilot.press("q")
+    assert app.exit_code == 2
+
+
+@pytest.mark.parametrize("key", ["escape", "ctrl+q"])
+@run
+async def test_every_way_out_of_the_error_screen_says_bad_input(tmp_path, key):
+    (tmp_path / "bad.toml").write_text('schema_version = 1\nname = 3\n')
+    app = SbbApp([tmp_path])
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ErrorScreen)
+        await pilot.press(key)
     assert app.exit_code == 2
 
 

@@ -214,7 +214,16 @@ class SbbApp(App[int]):
         """Step keys only on the walk itself (hidden on detail pages and dialogs)."""
         if action in ("next", "back") and not isinstance(self.screen, WalkScreen):
             return False
+        if action in ("save_profile", "save_report") and isinstance(self.screen, ErrorScreen):
+            return False  # nothing to save: the catalogue could not be read
         return True
+
+    async def action_quit(self) -> None:
+        """Leave; from the error screen with the bad-input exit code, as `sbb recommend` would."""
+        if isinstance(self.screen, ErrorScreen):
+            self.action_quit_bad_input()
+        else:
+            self.exit()
 
     # -- catalogue -----------------------------------------------------------------------------
     def start(self) -> None:
