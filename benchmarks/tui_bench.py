@@ -9,6 +9,7 @@ The refresh is split into the engine's share (`recommend`, off the UI thread) an
 from __future__ import annotations
 
 import argparse
+import os
 import asyncio
 import statistics
 import sys
@@ -92,9 +93,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         directory = write_catalog(Path(tmp) / "catalog", args.tools)
         print(f"synthetic catalogue: {args.tools} tools in {directory}")
+        # A cache of its own: the run measures a cold read, then a warm one, and leaves the user's alone.
+        os.environ["SBB_CACHE_DIR"] = str(Path(tmp) / "cache")
         drawn, counted = asyncio.run(first_screen(directory))
         print(f"first screen:        {drawn * 1000:7.0f} ms   (target < 1000 ms; catalogue read in a worker meanwhile)")
-        print(f"  live count shown:  {counted * 1000:7.0f} ms   (after reading all {args.tools} files)")
+        print(f"  live count shown:  {counted * 1000:7.0f} ms   (after reading all {args.tools} files; cold cache)")
+        drawn, counted = asyncio.run(first_screen(directory))
+        print(f"second start:        {drawn * 1000:7.0f} ms to the first screen, {counted * 1000:.0f} ms to the live count (parse cache warm)")
         figures = asyncio.run(refresh(directory, args.rounds))
         for name in ("total", "engine", "ui"):
             label = {"total": "list refresh", "engine": "  engine (worker)", "ui": "  UI redraw"}[name]

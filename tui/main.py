@@ -280,7 +280,10 @@ class SbbApp(App[int]):
         self.profile = profile
         self.generation += 1
         self.answered_at = time.perf_counter()
-        self.refresh_requirement_rows(self.current_step())
+        step = self.current_step()
+        if step != "results" or self.catalog is None:
+            self.refresh_requirement_rows(step)
+        # On the results step the what-if rows are redrawn with the new answer: one frame, not two.
         self.sync_building()
         if self.catalog is not None:
             # Say "counting" only if the answer is slow to come: a redraw costs a frame.
@@ -308,6 +311,7 @@ class SbbApp(App[int]):
         self.set_count()
         self.sync_building()
         if self.current_step() == "results":
+            self.refresh_requirement_rows("results")
             self.refresh_results()
 
     def current_step(self) -> str:

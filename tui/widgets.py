@@ -193,8 +193,8 @@ class RequirementList(OptionList):
 class ResultsList(OptionList):
     """Options grouped share → buy → build, then near misses; a window of the best, never all."""
 
-    WINDOW = 20  # rows per ladder step: enough to browse, few enough to redraw within a frame budget
-    NEAR_WINDOW = 10
+    WINDOW = 15  # rows per ladder step: enough to browse, few enough to redraw within a frame budget
+    NEAR_WINDOW = 8
 
     BINDINGS = [
         Binding("enter", "select", "Detail", tooltip="Every verdict, score, risk and role of the option."),
