@@ -6,6 +6,7 @@ A catalogue directory holds one `<tool-id>.toml` per tool, either directly or un
 
 from __future__ import annotations
 
+import functools
 import gc
 import re
 from dataclasses import dataclass, field
@@ -228,20 +229,19 @@ class ToolReader:
         if not isinstance(value, list):
             return self.expected(path, "an array", value)
         item_kind = spec.kind[len("list-"):]
+        if item_kind == "capability":
+            check_item = self.capability
+        elif item_kind == "source":
+            check_item = self.source_ref
+        else:
+            item_spec = _item_spec(item_kind, spec.choices)
+
+            def check_item(item, where):
+                return self.check(item, item_spec, where)
+
         out: list = []
-        for index, item in enumerate(value):
-            if item_kind == "str":
-                good = self.check(item, Field("str", ""), path)
-            elif item_kind == "enum":
-                good = self.check(item, Field("enum", "", spec.choices), path)
-            elif item_kind == "country":
-                good = self.check(item, Field("country", ""), path)
-            elif item_kind == "capability":
-                good = self.capability(item, path)
-            elif item_kind == "source":
-                good = self.source_ref(item, path)
-            else:  # pragma: no cover - schema bug
-                raise AssertionError(item_kind)
+        for item in value:
+            good = check_item(item, path)
             if good is not None and good not in out:
                 out.append(good)
         return tuple(out)
@@ -409,9 +409,10 @@ class ToolReader:
         cite = self.read_cite(raw.get("cite"), fields, path + ("cite",)) if "cite" in raw else {}
         default = section_sources or option_sources or tuple(self.sources.values())
         facts: dict[str, Fact] = {}
-        for key, spec in fields.items():
-            if key not in raw:
-                continue
+        for key in raw:
+            spec = fields.get(key)
+            if spec is None:
+                continue  # section meta (sources, cite) or an unknown key, reported by table()
             if spec.kind == "residency-exceptions":
                 value = self.read_exceptions(raw[key], path + (key,))
             else:
@@ -463,6 +464,12 @@ class ToolReader:
             if country and feature:
                 out.append((country, feature))
         return tuple(out)
+
+
+@functools.lru_cache(maxsize=None)
+def _item_spec(kind: str, choices: tuple[str, ...]) -> Field:
+    """The spec of one item of a list field, made once per kind (not once per item)."""
+    return Field(kind, "", choices)
 
 
 def _choices(choices: tuple[str, ...]) -> str:

@@ -25,7 +25,9 @@ class Source:
     title: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a catalogue holds hundreds of thousands of facts, and frozen dataclasses pay
+# for object.__setattr__ on every field when they are made.
+@dataclass(slots=True)
 class Fact:
     """One stated fact of an option, with the sources that back it and where it was read."""
 
