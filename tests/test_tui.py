@@ -434,3 +434,18 @@ def render(renderable) -> str:
     console = Console(width=200, record=True, color_system=None, file=open("/dev/null", "w"))
     console.print(renderable)
     return console.export_text()
+
+
+@run
+async def test_skipped_sources_are_notes_on_screen_not_stderr(tmp_path, monkeypatch, capsys):
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "sources.toml").write_text('[[sources]]\nname = "gone"\npath = "/nonexistent/catalogue"\n')
+    monkeypatch.setenv("SBB_CONFIG_DIR", str(config))
+    app = SbbApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.catalog is not None  # the bundled catalogue still loads
+        assert any("gone" in str(n.message) for n in app._notifications)
+    assert "gone" not in capsys.readouterr().err

@@ -240,8 +240,11 @@ class SbbApp(App[int]):
         """Read the catalogues off the UI thread: the first screen never waits for them."""
         from recommender.catalogs import load_for_cli
 
-        result = load_for_cli(self.catalog_dirs)
+        notes: list[str] = []  # never print to the terminal the TUI is drawing on
+        result = load_for_cli(self.catalog_dirs, notify=notes.append)
         self.call_from_thread(self.catalog_ready, result)
+        for note in notes:
+            self.call_from_thread(self.notify, note, severity="warning", markup=False, timeout=10)
 
     def catalog_ready(self, result) -> None:
         """Show every problem, or start the walk on the catalogue."""
