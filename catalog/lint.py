@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import urlsplit
 
-from rapidfuzz import fuzz, process
 
 from catalog.model import Catalog, Tool
 from catalog.problems import Problem
@@ -69,6 +68,8 @@ def duplicate_pairs(tools: list[Tool]) -> list[tuple[Tool, Tool, str]]:
     Names are compared within blocks of the same first letter, which keeps this near-linear
     at 10k+ tools; a pair whose names differ in the first letter is still caught by its URL.
     """
+    from rapidfuzz import fuzz, process
+
     pairs: list[tuple[Tool, Tool, str]] = []
     by_url: dict[str, Tool] = {}
     for tool in tools:

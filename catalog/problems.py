@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
-
 
 @dataclass(frozen=True, slots=True, order=True)
 class Problem:
@@ -51,6 +49,8 @@ def did_you_mean(word: str, choices, cutoff: float = 70) -> str:
     choices = list(choices)
     if not choices or not isinstance(word, str):
         return ""
+    from rapidfuzz import fuzz, process  # only when there is a problem to word
+
     found = process.extractOne(word, choices, scorer=fuzz.WRatio, score_cutoff=cutoff)
     return f" (did you mean `{found[0]}`?)" if found else ""
 

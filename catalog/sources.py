@@ -36,7 +36,6 @@ import hashlib
 import json
 import os
 import re
-import subprocess
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -306,6 +305,9 @@ class PullResult:
 
 
 def _git(args: list[str], cwd: Path | None = None) -> str:
+    """Run git without prompts; its output, or PullError."""
+    import subprocess  # only pulling runs git: loading a catalogue never imports it
+
     env = dict(os.environ)
     # Never wait for a password prompt, and never let a URL pick a command-running transport.
     env.update(GIT_TERMINAL_PROMPT="0", GIT_ALLOW_PROTOCOL=GIT_PROTOCOLS, GIT_ASKPASS="true")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import tomli
-from rapidfuzz import fuzz, process
 
 from catalog.model import Capability
 from catalog.problems import Problem, did_you_mean
@@ -44,6 +43,8 @@ class Vocabulary:
         found = self.exact(term)
         if found:
             return found
+        from rapidfuzz import fuzz, process  # exact names need no fuzzy matching (or its import)
+
         match = process.extractOne(_norm(term), self._choices, scorer=fuzz.WRatio, score_cutoff=cutoff)
         return self._names[match[0]] if match else None
 
@@ -51,6 +52,8 @@ class Vocabulary:
         """Capabilities best matching free text, best first."""
         if not text.strip():
             return [(c, 100.0) for c in self.capabilities.values()][:limit]
+        from rapidfuzz import fuzz, process
+
         scored: dict[str, float] = {}
         for name, score, _ in process.extract(
             _norm(text), self._choices, scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=50
