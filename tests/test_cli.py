@@ -216,3 +216,12 @@ def test_written_files_get_ordinary_permissions(tmp_path):
     umask = os.umask(0)
     os.umask(umask)
     assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask
+
+
+def test_the_readme_worked_example_is_what_the_tool_prints():
+    readme = (EXAMPLES.parent / "README.md").read_text()
+    start = readme.index("prints (abridged):\n\n```text\n") + len("prints (abridged):\n\n```text\n")
+    shown = [line for line in readme[start : readme.index("```", start)].splitlines() if line.strip() != "…"]
+    actual = run("recommend", "--profile", str(EXAMPLES / "b-web-analytics.toml")).stdout.splitlines()
+    for line in shown:
+        assert line in actual, line
