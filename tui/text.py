@@ -64,5 +64,6 @@ def near_row(assessment, name_width: int, strict: bool) -> Text:
     blocked = ", ".join(v.requirement for v in blocking)
     row = Text("  ")
     row.append(fit(assessment.name, max(10, name_width - 12)))
-    row.append(fit(f" ✗ {blocked}", 18), style="red")
+    # What blocks it takes the rest of the row (the score and risk columns are not shown here).
+    row.append(fit(f" ✗ {blocked}", 34), style="red")
     return row
