@@ -225,3 +225,12 @@ def test_the_readme_worked_example_is_what_the_tool_prints():
     actual = run("recommend", "--profile", str(EXAMPLES / "b-web-analytics.toml")).stdout.splitlines()
     for line in shown:
         assert line in actual, line
+
+
+def test_new_asks_for_what_the_flags_leave_out(tmp_path):
+    answers = "asked-tool\nAsked Tool\nA tool scaffolded from prompts.\nhttps://asked.example.org\nsurveys\n\n\n\n"
+    result = runner.invoke(app, ["catalog", "new", "--into", str(tmp_path)], input=answers)
+    assert result.exit_code == OK, result.output
+    text = (tmp_path / "asked-tool.toml").read_text()
+    assert 'origin = "open-source"' in text and 'deployment = "self-hosted"' in text
+    assert run("catalog", "validate", str(tmp_path)).exit_code == OK
