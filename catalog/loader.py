@@ -165,64 +165,71 @@ class ToolReader:
     # -- generic checks ----------------------------------------------------------------
     def check(self, value: Any, spec: Field, path: tuple) -> Any:
         """The value converted for the model, or None after recording a problem."""
-        kind = spec.kind
-        if kind in ("str", "text"):
-            if not isinstance(value, str) or not value.strip():
-                return self.expected(path, "a non-empty string", value)
-            if CONTROL.search(value):
-                return self.fail(path, "contains a control character; catalogue text must be plain")
-            return value.strip()
-        if kind == "url":
-            if not isinstance(value, str) or not URL.match(value):
-                return self.expected(path, "an http(s) URL", value)
+        return _CHECKS[spec.kind](self, value, spec, path)
+
+    def _text(self, value: Any, spec: Field, path: tuple) -> Any:
+        if not isinstance(value, str) or not value.strip():
+            return self.expected(path, "a non-empty string", value)
+        if CONTROL.search(value):
+            return self.fail(path, "contains a control character; catalogue text must be plain")
+        return value.strip()
+
+    def _url(self, value: Any, spec: Field, path: tuple) -> Any:
+        if not isinstance(value, str) or not URL.match(value):
+            return self.expected(path, "an http(s) URL", value)
+        return value
+
+    def _bool(self, value: Any, spec: Field, path: tuple) -> Any:
+        return value if isinstance(value, bool) else self.expected(path, "true or false", value)
+
+    def _int(self, value: Any, spec: Field, path: tuple) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int):
+            return self.expected(path, "an integer", value)
+        return value
+
+    def _date(self, value: Any, spec: Field, path: tuple) -> Any:
+        if isinstance(value, datetime):
+            return self.expected(path, "a date like 2026-11-21 (no time)", value)
+        if not isinstance(value, date):
+            return self.expected(path, "a date like 2026-11-21 (unquoted)", value)
+        return value
+
+    def _slug(self, value: Any, spec: Field, path: tuple) -> Any:
+        if not isinstance(value, str) or not SLUG.match(value):
+            return self.expected(path, "a slug (lowercase letters, digits, dashes)", value)
+        return value
+
+    def _enum(self, value: Any, spec: Field, path: tuple) -> Any:
+        if not isinstance(value, str):
+            return self.expected(path, f"one of {_choices(spec.choices)}", value)
+        if value not in spec.choices:
+            return self.fail(
+                path,
+                f"`{value}` is not one of {_choices(spec.choices)}{did_you_mean(value, spec.choices)}",
+            )
+        return value
+
+    def _country(self, value: Any, spec: Field, path: tuple) -> Any:
+        if not isinstance(value, str) or not is_location(value):
+            return self.expected(path, "an ISO 3166 alpha-2 country code (e.g. AU) or EU/EEA", value)
+        return value
+
+    def _spdx(self, value: Any, spec: Field, path: tuple) -> Any:
+        if not isinstance(value, str) or not value.strip():
+            return self.expected(path, "an SPDX licence id", value)
+        if not is_known(value):
+            self.problem(
+                path,
+                f"`{value}` is not an OSI-approved SPDX id; use `LicenseRef-proprietary` "
+                "or `LicenseRef-<name>` for others",
+                "warning",
+            )
+        return value
+
+    def _retention(self, value: Any, spec: Field, path: tuple) -> Any:
+        if value == "unlimited" or (isinstance(value, int) and not isinstance(value, bool) and value > 0):
             return value
-        if kind == "bool":
-            return value if isinstance(value, bool) else self.expected(path, "true or false", value)
-        if kind == "int":
-            if isinstance(value, bool) or not isinstance(value, int):
-                return self.expected(path, "an integer", value)
-            return value
-        if kind == "date":
-            if isinstance(value, datetime):
-                return self.expected(path, "a date like 2026-11-21 (no time)", value)
-            if not isinstance(value, date):
-                return self.expected(path, "a date like 2026-11-21 (unquoted)", value)
-            return value
-        if kind == "slug":
-            if not isinstance(value, str) or not SLUG.match(value):
-                return self.expected(path, "a slug (lowercase letters, digits, dashes)", value)
-            return value
-        if kind == "enum":
-            if not isinstance(value, str):
-                return self.expected(path, f"one of {_choices(spec.choices)}", value)
-            if value not in spec.choices:
-                return self.fail(
-                    path,
-                    f"`{value}` is not one of {_choices(spec.choices)}{did_you_mean(value, spec.choices)}",
-                )
-            return value
-        if kind == "country":
-            if not isinstance(value, str) or not is_location(value):
-                return self.expected(path, "an ISO 3166 alpha-2 country code (e.g. AU) or EU/EEA", value)
-            return value
-        if kind == "spdx":
-            if not isinstance(value, str) or not value.strip():
-                return self.expected(path, "an SPDX licence id", value)
-            if not is_known(value):
-                self.problem(
-                    path,
-                    f"`{value}` is not an OSI-approved SPDX id; use `LicenseRef-proprietary` "
-                    "or `LicenseRef-<name>` for others",
-                    "warning",
-                )
-            return value
-        if kind == "retention":
-            if value == "unlimited" or (isinstance(value, int) and not isinstance(value, bool) and value > 0):
-                return value
-            return self.expected(path, "a number of months or \"unlimited\"", value)
-        if kind.startswith("list-"):
-            return self.check_list(value, spec, path)
-        raise AssertionError(f"schema kind {kind} has no check")  # a bug in schema.py, not input
+        return self.expected(path, "a number of months or \"unlimited\"", value)
 
     def check_list(self, value: Any, spec: Field, path: tuple) -> tuple | None:
         """Lists: each item checked; duplicates dropped; capabilities and sources resolved."""
@@ -278,12 +285,12 @@ class ToolReader:
         """Check a table's keys: unknown keys (with a suggestion) and missing required ones."""
         if not isinstance(value, dict):
             return self.expected(path, "a table", value)
-        allowed = tuple(fields) + extra
+        allowed, required = _shape(id(fields), extra)
         for key in value:
             if key not in allowed:
-                self.problem(path + (key,), f"unknown key `{key}`{did_you_mean(key, allowed)}")
-        for key, spec in fields.items():
-            if spec.required and key not in value:
+                self.problem(path + (key,), f"unknown key `{key}`{did_you_mean(key, (*fields, *extra))}")
+        for key in required:
+            if key not in value:
                 self.problem(path, f"missing required key `{key}`")
         return value
 
@@ -464,6 +471,35 @@ class ToolReader:
             if country and feature:
                 out.append((country, feature))
         return tuple(out)
+
+
+_FIELD_TABLES = {
+    id(table): table
+    for table in (schema.TOOL_FIELDS, schema.SOURCE_FIELDS, schema.OPTION_FIELDS, schema.CAVEAT_FIELDS, schema.EXCEPTION_FIELDS, *schema.SECTIONS.values())
+}
+
+
+@functools.lru_cache(maxsize=None)
+def _shape(fields_id: int, extra: tuple) -> tuple[frozenset, tuple[str, ...]]:
+    """(allowed keys, required keys) of a schema table, worked out once."""
+    fields = _FIELD_TABLES[fields_id]
+    return frozenset(fields) | frozenset(extra), tuple(k for k, spec in fields.items() if spec.required)
+
+
+_CHECKS = {
+    "str": ToolReader._text,
+    "text": ToolReader._text,
+    "url": ToolReader._url,
+    "bool": ToolReader._bool,
+    "int": ToolReader._int,
+    "date": ToolReader._date,
+    "slug": ToolReader._slug,
+    "enum": ToolReader._enum,
+    "country": ToolReader._country,
+    "spdx": ToolReader._spdx,
+    "retention": ToolReader._retention,
+    **{kind: ToolReader.check_list for kind in ("list-str", "list-enum", "list-country", "list-capability", "list-source")},
+}
 
 
 @functools.lru_cache(maxsize=None)
