@@ -70,6 +70,7 @@ def recommend(
     fmt: str = typer.Option("table", "--format", "-f", help="table, json, markdown or record (a decision record)."),
     strict: bool = typer.Option(False, "--strict", help="Exclude options whose hard requirements are unknown."),
     capability: Optional[List[str]] = typer.Option(None, "--capability", "-c", help="A capability needed (hard; repeatable; typos forgiven)."),
+    goal: Optional[List[str]] = typer.Option(None, "--goal", help="An agency goal (monitoring, communication, engagement, collaboration, delivery); sets the scope when no capability is named."),
     hard: Optional[List[str]] = typer.Option(None, "--hard", help="A hard requirement KEY=VALUE, e.g. residency=AU,NZ (repeatable)."),
     soft: Optional[List[str]] = typer.Option(None, "--soft", help="A preference KEY[=VALUE][:WEIGHT], e.g. open_source:3 (repeatable)."),
     country: Optional[str] = typer.Option(None, "--country", help="The agency's country (ISO 3166 alpha-2)."),
@@ -96,7 +97,7 @@ def recommend(
         err(f"{output} already exists; choose another file or pass --force to replace it")
         raise typer.Exit(BAD_INPUT)
     loaded = load(catalog)
-    the_profile = build_profile(loaded.catalog.vocabulary, profile, capability, hard, soft, country, level, stance, ops_capacity, skill, unique, must_control_code, title)
+    the_profile = build_profile(loaded.catalog.vocabulary, profile, capability, hard, soft, country, level, stance, ops_capacity, skill, unique, must_control_code, title, goals=goal)
     from recommender.engine import recommend as run
 
     rec = run(loaded.catalog, the_profile, strict=strict)
@@ -111,7 +112,7 @@ def recommend(
     raise typer.Exit(ONLY_BUILD if rec.only_build else OK)
 
 
-def build_profile(vocabulary, profile_path, capability, hard, soft, country, level, stance, ops_capacity, skill, unique, must_control_code, title, allow_empty=False):
+def build_profile(vocabulary, profile_path, capability, hard, soft, country, level, stance, ops_capacity, skill, unique, must_control_code, title, allow_empty=False, goals=None):
     """A profile from a file and/or flags; flags add to or override the file. Exits 2 on problems."""
     from recommender.profile import Profile, Requirement, parse_flag_value, read_profile
     from recommender.profile import ProfileReader
@@ -123,8 +124,8 @@ def build_profile(vocabulary, profile_path, capability, hard, soft, country, lev
         problems += found
         if read is not None:
             base = read
-    elif not (capability or hard or soft or allow_empty):
-        err("no requirements: give --profile FILE, or --capability/--hard/--soft flags (see --help)")
+    elif not (capability or hard or soft or goals or allow_empty):
+        err("no requirements: give --profile FILE, or --capability/--goal/--hard/--soft flags (see --help)")
         raise typer.Exit(BAD_INPUT)
     requirements = list(base.requirements)
 
@@ -157,6 +158,10 @@ def build_profile(vocabulary, profile_path, capability, hard, soft, country, lev
         problems += found
         if value is not None:
             put(Requirement(key.strip(), value, False, int(weight_text)))
+    if goals:
+        reader = ProfileReader("--goal", "", vocabulary)
+        goals = reader.read_goals(list(goals))
+        problems += reader.problems
     ctx_data = {}
     for key, value in (("country", country), ("level", level), ("stance", stance), ("ops_capacity", ops_capacity)):
         if value is not None:
@@ -184,6 +189,7 @@ def build_profile(vocabulary, profile_path, capability, hard, soft, country, lev
         context=ctx,
         unique_requirements=base.unique_requirements + tuple(unique or ()),
         must_control_code=base.must_control_code or must_control_code,
+        goals=tuple(dict.fromkeys(base.goals + tuple(goals or ()))),
     )
 
 

@@ -237,8 +237,11 @@ class Judge:
 
 
 def in_scope(catalog: Catalog, profile: Profile) -> list[Tool]:
-    """Tools offering at least one capability the profile asks for (all tools if it asks none)."""
+    """Tools offering at least one capability the profile asks for; without capabilities, the
+    capabilities serving its goals; with neither, the whole catalogue."""
     wanted = profile.capabilities
+    if not wanted and profile.goals:
+        wanted = tuple(c for goal in profile.goals for c in catalog.vocabulary.for_goal(goal))
     if not wanted:
         return list(catalog)
     ids: set[str] = set()

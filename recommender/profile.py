@@ -11,13 +11,13 @@ import tomli
 from catalog.countries import is_location
 from catalog.problems import Problem, did_you_mean, format_path, key_lines, line_of
 from catalog.schema import GOV_LEVELS
-from catalog.vocabulary import Vocabulary
+from catalog.vocabulary import GOALS, Vocabulary
 from recommender.requirements import KINDS, Context
 
 PROFILE_VERSION = 1
 STANCES = ("leader", "supporter", "observer")
 CAPACITY = ("none", "low", "medium", "high")
-TOP_KEYS = ("schema_version", "title", "description", "context", "hard", "soft", "build")
+TOP_KEYS = ("schema_version", "title", "description", "goals", "context", "hard", "soft", "build")
 CONTEXT_KEYS = ("country", "level", "stance", "ops_capacity", "skills")
 BUILD_KEYS = ("unique_requirements", "must_control_code")
 
@@ -47,6 +47,7 @@ class Profile:
     context: Context = field(default_factory=Context)
     unique_requirements: tuple[str, ...] = ()
     must_control_code: bool = False
+    goals: tuple[str, ...] = ()  # agency goals; they set the scope when no capability is named
 
     @property
     def hard(self) -> tuple[Requirement, ...]:
@@ -99,6 +100,8 @@ class Profile:
             data["title"] = self.title
         if self.description:
             data["description"] = self.description
+        if self.goals:
+            data["goals"] = list(self.goals)
         context = {
             "country": ctx.country,
             "level": ctx.level,
@@ -160,6 +163,7 @@ class ProfileReader:
             self.problem(("schema_version",), f"unsupported schema_version {version!r}; this release reads 1")
         title = self.text_value(data, "title")
         description = self.text_value(data, "description")
+        goals = self.read_goals(data.get("goals", []))
         context = self.read_context(data.get("context", {}))
         requirements: list[Requirement] = []
         for section, hard in (("hard", True), ("soft", False)):
@@ -178,7 +182,16 @@ class ProfileReader:
         unique, control = self.read_build(data.get("build", {}))
         if any(p.severity == "error" for p in self.problems):
             return None
-        return Profile(title, description, tuple(requirements), context, unique, control)
+        return Profile(title, description, tuple(requirements), context, unique, control, goals)
+
+    def read_goals(self, raw: Any) -> tuple[str, ...]:
+        if not isinstance(raw, list) or not all(isinstance(g, str) for g in raw):
+            self.problem(("goals",), "expected an array of goals")
+            return ()
+        bad = [g for g in raw if g not in GOALS]
+        for goal in bad:
+            self.problem(("goals",), f"unknown goal `{goal}`: use {', '.join(GOALS)}{did_you_mean(goal, GOALS)}")
+        return tuple(dict.fromkeys(g for g in raw if g in GOALS))
 
     def text_value(self, data: dict, key: str) -> str:
         value = data.get(key, "")

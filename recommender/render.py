@@ -110,6 +110,7 @@ def to_data(rec: Recommendation) -> dict:
         "schema_version": OUTPUT_VERSION,
         "profile": {
             "title": rec.profile.title,
+            "goals": list(rec.profile.goals),
             "context": {
                 "country": ctx.country,
                 "level": ctx.level,

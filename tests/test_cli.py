@@ -234,3 +234,10 @@ def test_new_asks_for_what_the_flags_leave_out(tmp_path):
     text = (tmp_path / "asked-tool.toml").read_text()
     assert 'origin = "open-source"' in text and 'deployment = "self-hosted"' in text
     assert run("catalog", "validate", str(tmp_path)).exit_code == OK
+
+
+def test_goal_flag_and_unknown_goal():
+    data = json.loads(run("recommend", *CAT, "--goal", "monitoring", "-f", "json").stdout)
+    assert data["profile"]["goals"] == ["monitoring"] and data["summary"]["in_scope"] == 4
+    bad = run("recommend", *CAT, "--goal", "monitorng")
+    assert bad.exit_code == BAD_INPUT and "did you mean `monitoring`" in bad.stderr

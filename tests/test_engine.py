@@ -183,3 +183,13 @@ def test_judge_remembers_verdicts_and_gives_the_same_answer(fixture_catalog):
         q = p.with_requirement(Requirement("retention_months", weight, False, 1))
         assert to_json(judge.recommend(q)) == to_json(recommend(fixture_catalog, q))
     assert len(judge._memos) <= 4
+
+
+def test_goals_set_the_scope_when_no_capability_is_named(fixture_catalog):
+    from dataclasses import replace
+
+    p = replace(profile(), goals=("monitoring",))
+    tools = {a.tool.id for a in recommend(fixture_catalog, p).options}
+    assert tools == {"alpha-analytics", "beta-insights", "zeta-unknown"}  # web analytics serves monitoring
+    both = replace(profile(("capabilities", ("web-cms",))), goals=("monitoring",))
+    assert {a.tool.id for a in recommend(fixture_catalog, both).options} == {"epsilon-cms"}  # capabilities win

@@ -27,6 +27,7 @@ def test_round_trip_through_toml():
         Context(country="AU", level="state", stance="observer", ops_capacity="low", skills=("php",)),
         ("a unique need",),
         True,
+        ("engagement", "delivery"),
     )
     again, problems = parse_profile(profile.to_toml(), VOCAB)
     assert problems == []

@@ -449,3 +449,20 @@ async def test_skipped_sources_are_notes_on_screen_not_stderr(tmp_path, monkeypa
         assert app.catalog is not None  # the bundled catalogue still loads
         assert any("gone" in str(n.message) for n in app._notifications)
     assert "gone" not in capsys.readouterr().err
+
+
+@run
+async def test_goals_are_part_of_the_profile_and_set_the_scope(fixture_loaded, tmp_path):
+    app = SbbApp(loaded=fixture_loaded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert len(app.rec.options) == 9  # no capability, no goal: the whole catalogue
+        goals = app.walk.query_one("#goals", CheckList)
+        goals.focus()
+        goals.highlighted = goals.get_option_index("monitoring")
+        await pilot.press("space")
+        await settle(app, pilot)
+        assert app.profile.goals == ("monitoring",)
+        assert {a.tool.id for a in app.rec.options} == {"alpha-analytics", "beta-insights", "zeta-unknown"}
+        assert "4 options" in str(app.walk.query_one("#count").render())
+    assert 'goals = [\n    "monitoring",\n]' in app.profile.to_toml() or 'goals = ["monitoring"]' in app.profile.to_toml()

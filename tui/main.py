@@ -261,7 +261,8 @@ class SbbApp(App[int]):
                 self.push_screen(ErrorScreen(problems, str(self.profile_path)))
                 return
             self._start_profile = read
-        self.walk.query_one("#goals", CheckList).set_items([(g, Text(g)) for g in GOALS], [])
+        start = self._start_profile or self.profile
+        self.walk.query_one("#goals", CheckList).set_items([(g, Text(g)) for g in GOALS], list(start.goals))
         self.update_profile(self._start_profile or self.profile)
         self.fill_capabilities()
         self.sync_context()
@@ -461,9 +462,16 @@ class SbbApp(App[int]):
         self.walk.query_one("#capabilities", CheckList).set_items(items, chosen)
 
     @on(Input.Changed, "#cap-search")
-    @on(CheckList.Changed, "#goals")
     def capability_filter(self) -> None:
-        """Typing or choosing goals narrows the capability list."""
+        """Typing narrows the capability list."""
+        self.fill_capabilities()
+
+    @on(CheckList.Changed, "#goals")
+    def goals_changed(self, event: CheckList.Changed) -> None:
+        """Goals narrow the capability list and, with no capability chosen, set the scope."""
+        goals = tuple(g for g in GOALS if g in event.control.checked)
+        if goals != self.profile.goals:
+            self.update_profile(replace(self.profile, goals=goals))
         self.fill_capabilities()
 
     @on(Input.Submitted, "#cap-search")
