@@ -16,7 +16,6 @@ OSI_APPROVED = frozenset(
     Python-2.0 UPL-1.0 Unlicense W3C Zlib ZPL-2.1
     """.split()
 )
-PROPRIETARY = "LicenseRef-proprietary"
 _ID = re.compile(r"[A-Za-z0-9.+-]+")
 _OPERATORS = {"AND", "OR", "WITH"}
 

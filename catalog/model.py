@@ -95,10 +95,6 @@ class Tool:
     origin: str = ""  # catalogue source it came from (its label)
     origins: tuple[str, ...] = ()  # every catalogue source that lists it
 
-    def option_key(self, option: Option) -> str:
-        """Stable key of an option across the catalogue: `tool-id/option-id`."""
-        return f"{self.id}/{option.id}"
-
     @property
     def used_by(self) -> tuple[str, ...]:
         """Agencies using any option of the tool, sorted, without repeats."""

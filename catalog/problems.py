@@ -31,19 +31,6 @@ class Problem:
         }
 
 
-class CatalogError(Exception):
-    """Raised when input has fatal problems; carries all of them, warnings included."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems)
-        super().__init__(f"{len(self.errors)} error(s)")
-
-    @property
-    def errors(self) -> list[Problem]:
-        """The fatal problems only."""
-        return [p for p in self.problems if p.severity == "error"]
-
-
 def did_you_mean(word: str, choices, cutoff: float = 70) -> str:
     """' (did you mean `x`?)' for the closest choice, or '' when nothing is close."""
     choices = list(choices)

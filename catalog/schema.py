@@ -42,7 +42,6 @@ ACCESSIBILITY = (
 GOV_LEVELS = ("national", "state", "local", "other-public")
 MAINTENANCE = ("active", "community", "retiring", "unmaintained")
 RISKS = ("resourcing", "data_control", "platform_control", "system_integration")
-REGIONS = ("EU", "EEA")
 
 
 @dataclass(frozen=True, slots=True)

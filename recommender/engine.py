@@ -138,7 +138,6 @@ class Recommendation:
     total_options: int
     strict: bool
     integration_work: str = ""
-    catalog_sources: tuple[str, ...] = field(default=())
 
     @cached_property
     def counts(self) -> dict[str, int]:
@@ -283,7 +282,6 @@ def recommend(catalog: Catalog, profile: Profile, strict: bool = False, judge: J
         total_options=catalog.option_count(),
         strict=strict,
         integration_work=_integration_work(profile, kept),
-        catalog_sources=catalog.sources,
     )
 
 
