@@ -13,7 +13,7 @@ from typing import List, Optional
 
 import typer
 
-from recommender.exits import BAD_INPUT, ONLY_BUILD, OK
+from recommender.exits import BAD_INPUT, INTERNAL, ONLY_BUILD, OK
 
 app = typer.Typer(
     add_completion=False,
@@ -258,11 +258,34 @@ def tui(
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: a person sees a message, never a traceback."""
     try:
         app()
     except KeyboardInterrupt:
         err("interrupted")
         sys.exit(130)
+    except OSError as exc:  # a file or directory the command had to read or write
+        where = f": {exc.filename}" if exc.filename else ""
+        err(f"error: {exc.strerror or exc}{where}")
+        sys.exit(BAD_INPUT)
+    except Exception as exc:  # a bug: keep the details for the report, show one line
+        err(f"internal error ({type(exc).__name__}: {exc}); this is a bug in sbb. {crash_report()}")
+        sys.exit(INTERNAL)
+
+
+def crash_report() -> str:
+    """Write the current traceback to the cache directory; a sentence saying where."""
+    import traceback
+
+    from catalog.sources import cache_dir
+
+    text = traceback.format_exc()
+    try:
+        path = cache_dir() / "crash-report.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError:
+        return "The details could not be saved."
+    return f"Details for a bug report: {path}"
 from recommender import catalog_cli  # noqa: E402,F401  (registers the `catalog` subcommands)
 from recommender import sharing_cli  # noqa: E402,F401  (registers the sharing subcommands)

@@ -241,3 +241,35 @@ def test_goal_flag_and_unknown_goal():
     assert data["profile"]["goals"] == ["monitoring"] and data["summary"]["in_scope"] == 4
     bad = run("recommend", *CAT, "--goal", "monitorng")
     assert bad.exit_code == BAD_INPUT and "did you mean `monitoring`" in bad.stderr
+
+
+def test_main_turns_failures_into_one_line_and_an_exit_code(monkeypatch, capsys, tmp_path):
+    import sys
+
+    import recommender.engine
+    from recommender import cli
+
+    def broken(*args, **kwargs):
+        raise ValueError("boom")
+
+    monkeypatch.setattr(recommender.engine, "recommend", broken)
+    monkeypatch.setattr(sys, "argv", ["sbb", "recommend", *CAT, "-c", "web-analytics"])
+    with pytest.raises(SystemExit) as exited:
+        cli.main()
+    err = capsys.readouterr().err
+    assert exited.value.code == 70 and "internal error (ValueError: boom)" in err and "Traceback" not in err
+    report = err.split("Details for a bug report: ")[1].strip()
+    assert "ValueError: boom" in open(report).read()
+
+    monkeypatch.undo()
+    import catalog.files
+
+    def refused(path, text, overwrite=False):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(catalog.files, "write_atomic", refused)
+    monkeypatch.setattr(sys, "argv", ["sbb", "recommend", *CAT, "-c", "web-analytics", "-o", str(tmp_path / "r.md")])
+    with pytest.raises(SystemExit) as exited:
+        cli.main()
+    err = capsys.readouterr().err
+    assert exited.value.code == BAD_INPUT and f"error: Permission denied: {tmp_path / 'r.md'}" in err
