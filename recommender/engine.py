@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from catalog.model import Catalog, Option, Source, Tool
+from catalog.schema import STEP_OF_ORIGIN
 from recommender.profile import Profile, Requirement
-from recommender.requirements import FAIL, KINDS, PASS, UNKNOWN, Context
+from recommender.requirements import FAIL, KINDS, PASS, UNKNOWN, Context, Outcome
 from recommender.risks import Risk, assess, build_risks
 
 STEPS = ("share", "buy", "build")
+STEP_RANK = {origin: STEPS.index(step) for origin, step in STEP_OF_ORIGIN.items()}
 RECOMMENDED, TO_VERIFY, EXCLUDED = "recommended", "to-verify", "excluded"
 NEAR_MISS_LIMIT = 2  # hard requirements an option may fail and still be named as a near miss
 FOUNDATIONS = 3
@@ -40,26 +42,75 @@ class Verdict:
         return self.weight if (not self.hard and self.result == PASS) else 0
 
 
+class Basis:
+    """What every option of one recommendation is judged against, worked out once per call:
+    the profile's requirements with their kinds, labels and outcome memos."""
+
+    __slots__ = ("requirements", "kinds", "labels", "memos", "context", "demanded", "score_max", "rows", "tool_users")
+
+    def __init__(self, profile: Profile, judge: "Judge | None" = None):
+        self.requirements = profile.requirements
+        self.kinds = tuple(KINDS[r.kind] for r in profile.requirements)
+        self.labels = tuple(r.label for r in profile.requirements)
+        self.memos = tuple(judge.memo(r, profile.context) if judge else None for r in profile.requirements)
+        self.context = profile.context
+        self.demanded = frozenset(r.kind for r in profile.requirements)
+        self.score_max = sum(r.weight for r in profile.requirements if not r.hard)
+        # What the hot loop needs of each requirement, in one tuple per requirement.
+        self.rows = tuple(
+            (i, r.value, r.hard, r.weight, kind.evaluate, memo)
+            for i, (r, kind, memo) in enumerate(zip(self.requirements, self.kinds, self.memos))
+        )
+        self.tool_users: dict[str, int] = {}  # agencies using each tool, counted once per call
+
+
 @dataclass(slots=True)
 class Assessment:
-    """An option judged against a profile."""
+    """An option judged against a profile.
+
+    The hot loop keeps only each requirement's outcome and the positions of hard fails and
+    unknowns; verdicts and risks are made when something reads them.
+    """
 
     tool: Tool
     option: Option
     status: str
-    verdicts: tuple[Verdict, ...]
-    context: Context = field(default_factory=Context)
-    demanded: frozenset[str] = frozenset()
-    failed: tuple[Verdict, ...] = ()  # hard requirements that fail
-    unknown: tuple[Verdict, ...] = ()  # hard requirements the catalogue cannot decide
+    outcomes: tuple[Outcome, ...]
+    basis: Basis
+    failed_at: tuple[int, ...] = ()  # positions of hard requirements that fail
+    unknown_at: tuple[int, ...] = ()  # positions of hard requirements the catalogue cannot decide
     score: int = 0  # sum of the weights of the soft preferences that pass
+    _verdicts: tuple[Verdict, ...] | None = field(default=None, compare=False, repr=False)
     _risks: dict[str, Risk] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def verdicts(self) -> tuple[Verdict, ...]:
+        """Every requirement's verdict, with the catalogue fact behind it."""
+        if self._verdicts is None:
+            basis = self.basis
+            self._verdicts = tuple(
+                Verdict(req.kind, label, req.hard, req.weight, o.result, o.fact, o.sources)
+                for req, label, o in zip(basis.requirements, basis.labels, self.outcomes)
+            )
+        return self._verdicts
+
+    @property
+    def failed(self) -> tuple[Verdict, ...]:
+        """Hard requirements that fail."""
+        verdicts = self.verdicts
+        return tuple(verdicts[i] for i in self.failed_at)
+
+    @property
+    def unknown(self) -> tuple[Verdict, ...]:
+        """Hard requirements the catalogue cannot decide."""
+        verdicts = self.verdicts
+        return tuple(verdicts[i] for i in self.unknown_at)
 
     @property
     def risks(self) -> dict[str, Risk]:
         """The four risks for this agency, worked out on first use (they cost more than verdicts)."""
         if not self._risks:
-            self._risks.update(assess(self.tool, self.option, self.context, set(self.demanded)))
+            self._risks.update(assess(self.tool, self.option, self.basis.context, set(self.basis.demanded)))
         return self._risks
 
     @property
@@ -82,7 +133,7 @@ class Assessment:
     @property
     def score_max(self) -> int:
         """The score if every soft preference passed."""
-        return sum(v.weight for v in self.verdicts if not v.hard)
+        return self.basis.score_max
 
     @property
     def used_by(self) -> tuple[str, ...]:
@@ -95,12 +146,15 @@ class Assessment:
         Reuse evidence is the number of agencies using this option (united across federated
         catalogues), then using any option of the tool: more users, a safer share.
         """
+        tool_users = self.basis.tool_users.get(self.tool.id)
+        if tool_users is None:
+            tool_users = self.basis.tool_users[self.tool.id] = len(self.tool.used_by)
         return (
-            STEPS.index(self.step),
+            STEP_RANK[self.option.origin],
             0 if self.status == RECOMMENDED else 1,
             -self.score,
-            -len(self.used_by),
-            -len(self.tool.used_by),
+            -len(self.option.value("reuse.used_by", ())),
+            -tool_users,
             self.tool.name.casefold(),
             self.tool.id,
             self.option.id,
@@ -165,47 +219,38 @@ class Recommendation:
 
 
 def evaluate(tool: Tool, option: Option, profile: Profile, strict: bool = False) -> Assessment:
-    """Every requirement of the profile judged on one option, with its four risks."""
-    return _judge(tool, option, profile, _prepared(profile), strict)
+    """Every requirement of the profile judged on one option."""
+    return _judge(tool, option, Basis(profile), strict)
 
 
-def _judge(tool: Tool, option: Option, profile: Profile, prepared, strict: bool) -> Assessment:
-    """Verdicts and status of one option, without risks (the hot loop of `recommend`)."""
-    ctx = profile.context
-    verdicts, failed, unknown = [], [], []
+def _judge(tool: Tool, option: Option, basis: Basis, strict: bool) -> Assessment:
+    """Outcomes and status of one option (the hot loop of `recommend`)."""
+    ctx = basis.context
+    outcomes, failed, unknown = [], [], []
     score = 0
     key = (tool.id, option.id)
-    for req, spec, label, memo in prepared:
+    for i, value, hard, weight, evaluate_, memo in basis.rows:
         outcome = memo.get(key) if memo is not None else None
         if outcome is None:
-            outcome = spec.evaluate(req.value, tool, option, ctx)
+            outcome = evaluate_(value, tool, option, ctx)
             if memo is not None:
                 memo[key] = outcome
-        verdict = Verdict(req.kind, label, req.hard, req.weight, outcome.result, outcome.fact, outcome.sources)
-        verdicts.append(verdict)
-        if req.hard:
-            if outcome.result == FAIL:
-                failed.append(verdict)
-            elif outcome.result == UNKNOWN:
-                unknown.append(verdict)
-        elif outcome.result == PASS:
-            score += req.weight
+        outcomes.append(outcome)
+        result = outcome.result
+        if hard:
+            if result == FAIL:
+                failed.append(i)
+            elif result == UNKNOWN:
+                unknown.append(i)
+        elif result == PASS:
+            score += weight
     if failed or (strict and unknown):
         status = EXCLUDED
     elif unknown:
         status = TO_VERIFY
     else:
         status = RECOMMENDED
-    demanded = frozenset(r.kind for r in profile.requirements)
-    return Assessment(tool, option, status, tuple(verdicts), ctx, demanded, tuple(failed), tuple(unknown), score)
-
-
-def _prepared(profile: Profile, judge: "Judge | None" = None) -> list[tuple]:
-    """Each requirement with its kind, label and verdict memo, worked out once per profile."""
-    return [
-        (req, KINDS[req.kind], req.label, judge.memo(req, profile.context) if judge else None)
-        for req in profile.requirements
-    ]
+    return Assessment(tool, option, status, tuple(outcomes), basis, tuple(failed), tuple(unknown), score)
 
 
 class Judge:
@@ -252,22 +297,27 @@ def in_scope(catalog: Catalog, profile: Profile) -> list[Tool]:
 def recommend(catalog: Catalog, profile: Profile, strict: bool = False, judge: Judge | None = None) -> Recommendation:
     """Judge every option in scope, rank the survivors on the ladder, and gate build."""
     profile = profile.effective()
-    prepared = _prepared(profile, judge)
-    assessed = [_judge(t, o, profile, prepared, strict) for t in in_scope(catalog, profile) for o in t.options]
+    basis = Basis(profile, judge)
+    assessed = [_judge(t, o, basis, strict) for t in in_scope(catalog, profile) for o in t.options]
     kept = sorted((a for a in assessed if a.status != EXCLUDED), key=Assessment.rank_key)
     excluded = [a for a in assessed if a.status == EXCLUDED]
 
-    def blocking(a: Assessment) -> tuple[Verdict, ...]:
-        return a.failed + (a.unknown if strict else ())
+    def blocking(a: Assessment) -> tuple[int, ...]:
+        return a.failed_at + (a.unknown_at if strict else ())
 
     near = sorted(
         (a for a in excluded if len(blocking(a)) <= NEAR_MISS_LIMIT),
         key=lambda a: (len(blocking(a)), *a.rank_key()),
     )
-    relaxation = []
-    for req in profile.hard:
-        alone = sum(1 for a in excluded if [v.requirement for v in blocking(a)] == [req.kind])
-        relaxation.append(Relaxation(req, alone))
+    # How many options each hard requirement removes by itself: those it alone blocks.
+    alone: dict[int, int] = {}
+    for a in excluded:
+        blocked = blocking(a)
+        if len(blocked) == 1:
+            alone[blocked[0]] = alone.get(blocked[0], 0) + 1
+    relaxation = [
+        Relaxation(req, alone.get(i, 0)) for i, req in enumerate(profile.requirements) if req.hard
+    ]
     order = {r.kind: i for i, r in enumerate(profile.hard)}
     relaxation.sort(key=lambda r: (-r.removes, order[r.requirement.kind]))
 
@@ -296,9 +346,9 @@ def _build_gate(profile: Profile, kept: list[Assessment], near: list[Assessment]
         reasons.append("the agency must control the code")
     if not reasons:
         return None
-    pool = kept or near or sorted(assessed, key=lambda a: (len(a.failed), *a.rank_key()))
+    pool = kept or near or sorted(assessed, key=lambda a: (len(a.failed_at), *a.rank_key()))
     # Foundations: prefer code the agency can take and extend — open-source options first.
-    foundations = sorted(pool, key=lambda a: (a.option.origin != "open-source", len(a.failed), *a.rank_key()))
+    foundations = sorted(pool, key=lambda a: (a.option.origin != "open-source", len(a.failed_at), *a.rank_key()))
     return Build(tuple(reasons), tuple(foundations[:FOUNDATIONS]), build_risks(profile.context), not kept)
 
 
