@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import copyreg
 import gc
-import hashlib
 import os
 import pickle
 import re
@@ -29,7 +28,7 @@ from catalog.lint import duplicate_pairs
 from catalog.loader import LoadResult, load_vocabulary, read_tool, tool_files
 from catalog.model import Caveat, Catalog, Fact, Option, Source, Tool
 from catalog.problems import Problem
-from catalog.sources import SourceConfig, SourceSpec, cache_dir, catalogue_dir, read_state
+from catalog.sources import SourceConfig, SourceSpec, cache_dir, catalogue_dir, digest, read_state
 from catalog.vocabulary import BUNDLED_VOCABULARY, Vocabulary
 
 NAME_SIMILARITY = 92  # rapidfuzz ratio over normalised names that flags a likely duplicate
@@ -54,7 +53,7 @@ for _cls in (Source, Fact, Caveat, Option, Tool, Problem):
     _by_constructor(_cls)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Conflict:
     """Sources disagree on one fact (or on an option's origin or deployment)."""
 
@@ -74,7 +73,7 @@ class Conflict:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Duplicate:
     """Two tool ids that are probably the same tool, listed by different sources."""
 
@@ -173,7 +172,7 @@ def _code_stamp() -> tuple:
 
 
 def _cache_file(cache: Path, spec: SourceSpec, directory: Path) -> Path:
-    key = hashlib.sha1(f"{spec.name}\0{directory.resolve()}".encode()).hexdigest()[:16]
+    key = digest(f"{spec.name}\0{directory.resolve()}".encode())
     return cache / "parsed" / f"{key}.pickle"
 
 
@@ -314,7 +313,7 @@ def _load_and_merge(config: SourceConfig, cache: Path, use_cache: bool):
 
 
 def _merged_file(cache: Path, specs: list[SourceSpec]) -> Path:
-    key = hashlib.sha1(repr(specs).encode()).hexdigest()[:16]
+    key = digest(repr(specs).encode())
     return cache / "parsed" / f"merged-{key}.pickle"
 
 

@@ -104,7 +104,7 @@ class Tool:
         return tuple(sorted(names, key=str.casefold))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Capability:
     """A term of the controlled capability vocabulary."""
 
@@ -116,7 +116,7 @@ class Capability:
     aliases: tuple[str, ...] = ()
 
 
-@dataclass(slots=True)
+@dataclass
 class Catalog:
     """Tools by id, in id order, with the vocabulary they were checked against."""
 

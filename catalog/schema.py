@@ -44,7 +44,7 @@ MAINTENANCE = ("active", "community", "retiring", "unmaintained")
 RISKS = ("resourcing", "data_control", "platform_control", "system_integration")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Field:
     """One key of the schema: its kind, allowed values, and one line of documentation."""
 

@@ -12,7 +12,7 @@ from catalog.model import Catalog, Tool
 FIELD_WEIGHT = {"name": 1.0, "alias": 0.95, "capability": 0.85, "summary": 0.75}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Hit:
     """One tool found, with its score (0–100) and the text that matched."""
 

@@ -32,7 +32,7 @@ directory, `SBB_CACHE_DIR` overrides it); loading never touches the network.
 
 from __future__ import annotations
 
-import hashlib
+import zlib
 import json
 import os
 import re
@@ -44,6 +44,11 @@ from typing import Any
 import tomli
 
 from catalog.problems import Problem, did_you_mean, key_lines, line_of
+
+def digest(data: bytes) -> str:
+    """A short stable digest for cache and checkout names (not security: zlib is cheap to import)."""
+    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
+
 
 APP_NAME = "sharebuybuild"
 USER_FILE = "sources.toml"
@@ -57,7 +62,7 @@ GIT_PROTOCOLS = "file:git:http:https:ssh"
 GIT_TIMEOUT = 300  # seconds for one clone or fetch
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SourceSpec:
     """One catalogue source: a local directory, a git repository, or the bundled catalogue."""
 
@@ -255,8 +260,7 @@ def configured_sources(
 # -- git sources ------------------------------------------------------------------------------
 def checkout_dir(spec: SourceSpec, cache: Path | None = None) -> Path:
     """Where a git source is cloned: one directory per (name, URL) under the cache."""
-    digest = hashlib.sha1(spec.url.encode()).hexdigest()[:10]
-    return (cache or cache_dir()) / "git" / f"{spec.name}-{digest}"
+    return (cache or cache_dir()) / "git" / f"{spec.name}-{digest(spec.url.encode())[:10]}"
 
 
 def catalogue_dir(spec: SourceSpec, cache: Path | None = None) -> Path:
@@ -267,7 +271,7 @@ def catalogue_dir(spec: SourceSpec, cache: Path | None = None) -> Path:
     return Path(spec.path)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class PullState:
     """What the last successful pull of a git source checked out."""
 
@@ -293,7 +297,7 @@ class PullError(Exception):
     """A git source could not be cloned or updated."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class PullResult:
     """The outcome of pulling one git source."""
 

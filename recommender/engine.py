@@ -161,7 +161,7 @@ class Assessment:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Build:
     """Custom development: why it is on the table, what to build on, and its risks."""
 
@@ -171,7 +171,7 @@ class Build:
     only_option: bool  # True when nothing shareable or buyable remains
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Relaxation:
     """How many options one hard requirement removes by itself."""
 

@@ -37,7 +37,7 @@ class Requirement:
         return KINDS[self.kind].describe(self.value)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Profile:
     """An agency's requirements, context and build justification."""
 

@@ -26,7 +26,7 @@ from catalog.schema import (
 PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Context:
     """Who is asking: the agency's country, level, ICT stance, capacity and skills."""
 
@@ -50,7 +50,7 @@ class Outcome:
 Evaluate = Callable[[Any, Tool, Option, Context], Outcome]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Kind:
     """A kind of requirement: the value it takes, the risk it speaks to, and its check."""
 

@@ -20,7 +20,7 @@ STANCE_LINES = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Duty:
     """One role: who carries it, and what that means for this option."""
 
