@@ -64,7 +64,9 @@ def _resourcing(option: Option, ctx: Context) -> Risk:
         if effort is None:
             f.add("medium", "self-hosted; ops effort not stated")
         elif effort == "high" or (effort == "medium" and capacity in ("none", "low")):
-            f.add("high" if capacity in ("none", "low") or effort == "high" else "medium", f"{effort} ops effort against {capacity or 'unstated'} ops capacity")
+            # High effort is a high risk unless the agency says it has high capacity to match.
+            level = "medium" if effort == "high" and capacity == "high" else "high"
+            f.add(level, f"{effort} ops effort against {capacity or 'unstated'} ops capacity")
         elif effort == "medium":
             f.add("medium", "medium ops effort: the agency runs, patches and backs it up")
         needed = option.value("resourcing.skills", ())

@@ -193,3 +193,15 @@ def test_goals_set_the_scope_when_no_capability_is_named(fixture_catalog):
     assert tools == {"alpha-analytics", "beta-insights", "zeta-unknown"}  # web analytics serves monitoring
     both = replace(profile(("capabilities", ("web-cms",))), goals=("monitoring",))
     assert {a.tool.id for a in recommend(fixture_catalog, both).options} == {"epsilon-cms"}  # capabilities win
+
+
+def test_resourcing_weighs_ops_effort_against_capacity(fixture_catalog):
+    gamma = fixture_catalog.tools["gamma-notify"]
+    code = next(o for o in gamma.options if o.id == "code")  # high ops effort, self-hosted
+    from recommender.risks import assess
+    from recommender.requirements import Context
+
+    assert assess(gamma, code, Context(ops_capacity="low", skills=("python", "aws")), set())["resourcing"].level == "high"
+    assert assess(gamma, code, Context(ops_capacity="high", skills=("python", "aws")), set())["resourcing"].level == "medium"
+    hosted = next(o for o in gamma.options if o.id == "service")
+    assert assess(gamma, hosted, Context(ops_capacity="none"), set())["resourcing"].level == "low"
