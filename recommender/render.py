@@ -158,6 +158,12 @@ def _blocking(a: Assessment, strict: bool) -> tuple[Verdict, ...]:
     return a.failed + (a.unknown if strict else ())
 
 
+def _blocked(v: Verdict) -> str:
+    """What blocks an option: the requirement and its fact, without saying the name twice."""
+    name = v.requirement.replace("_", " ")
+    return v.fact if v.fact.casefold().startswith(name) else f"{v.requirement}: {v.fact}"
+
+
 def to_json(rec: Recommendation) -> str:
     """Stable, indented JSON."""
     return json.dumps(to_data(rec), indent=2, ensure_ascii=False) + "\n"
@@ -229,7 +235,7 @@ def to_table(rec: Recommendation, width: int = 80) -> str:
         out.append("")
         out.append("NEAR MISSES")
         for a in rec.near_misses[:10]:
-            blocked = "; ".join(f"{v.requirement}: {plain(v.fact)}" for v in _blocking(a, rec.strict))
+            blocked = "; ".join(plain(_blocked(v)) for v in _blocking(a, rec.strict))
             out.extend(
                 textwrap.wrap(
                     f"{a.key} ({a.step}) blocked by {blocked}", width - 2, initial_indent="  ", subsequent_indent="      "
@@ -307,7 +313,7 @@ def _near_and_relax_md(rec: Recommendation) -> list[str]:
     if rec.near_misses:
         out += ["## Near misses", "", "| option | step | blocked by |", "|---|---|---|"]
         for a in rec.near_misses:
-            blocked = "; ".join(f"{v.requirement}: {md(v.fact)}" for v in _blocking(a, rec.strict))
+            blocked = "; ".join(md(_blocked(v)) for v in _blocking(a, rec.strict))
             out.append(f"| `{a.key}` | {a.step} | {blocked} |")
         out.append("")
     if rec.relaxation:
