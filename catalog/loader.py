@@ -20,7 +20,7 @@ from catalog import schema
 from catalog.countries import is_location
 from catalog.licences import is_known
 from catalog.model import Caveat, Catalog, Fact, Option, Source, Tool
-from catalog.problems import Problem, did_you_mean, format_path, key_lines, line_of
+from catalog.problems import Problem, did_you_mean, format_path, key_lines, line_of, read_text, toml_problem
 from catalog.schema import Field
 from catalog.vocabulary import BUNDLED_VOCABULARY, Vocabulary, read_vocabulary
 
@@ -121,14 +121,9 @@ def load_catalog(directories: list[Path] | None = None, label: str | None = None
 
 def read_tool(path: Path, vocabulary: Vocabulary, origin: str = "") -> tuple[Tool | None, list[Problem]]:
     """Parse and validate one tool file. Returns (None, problems) when it cannot be used."""
-    name = str(path)
-    try:
-        raw = path.read_bytes()
-        text = raw.decode("utf-8")
-    except OSError as exc:
-        return None, [Problem(name, 0, "", f"cannot read file: {exc.strerror or exc}")]
-    except UnicodeDecodeError as exc:
-        return None, [Problem(name, 0, "", f"not UTF-8 text (byte {exc.start})")]
+    text, problem = read_text(path)
+    if problem is not None:
+        return None, [problem]
     return read_tool_text(path, text, vocabulary, origin)
 
 
@@ -138,9 +133,7 @@ def read_tool_text(path: Path, text: str, vocabulary: Vocabulary, origin: str = 
     try:
         data = tomli.loads(text)
     except tomli.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", 0) or 0
-        message = getattr(exc, "msg", None) or str(exc)
-        return None, [Problem(name, line, "", f"invalid TOML: {message}")]
+        return None, [toml_problem(name, exc)]
     return ToolReader(path, text, data, vocabulary, origin).read()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -29,6 +30,22 @@ class Problem:
             "severity": self.severity,
             "message": self.message,
         }
+
+
+def read_text(path: Path, what: str = "file", encoding: str = "utf-8") -> tuple[str | None, Problem | None]:
+    """A text file's contents, or None with the problem that says why it cannot be read."""
+    name = str(path)
+    try:
+        return Path(path).read_bytes().decode(encoding), None
+    except OSError as exc:
+        return None, Problem(name, 0, "", f"cannot read {what}: {exc.strerror or exc}")
+    except UnicodeDecodeError as exc:
+        return None, Problem(name, 0, "", f"not UTF-8 text (byte {exc.start})")
+
+
+def toml_problem(name: str, exc: Exception) -> Problem:
+    """A TOML parse error as a problem on the line the parser names."""
+    return Problem(name, getattr(exc, "lineno", 0) or 0, "", f"invalid TOML: {getattr(exc, 'msg', None) or exc}")
 
 
 def did_you_mean(word: str, choices, cutoff: float = 70) -> str:

@@ -43,7 +43,7 @@ from typing import Any
 
 import tomli
 
-from catalog.problems import Problem, did_you_mean, key_lines, line_of
+from catalog.problems import Problem, did_you_mean, key_lines, line_of, read_text, toml_problem
 
 def digest(data: bytes) -> str:
     """A short stable digest for cache and checkout names (not security: zlib is cheap to import)."""
@@ -124,15 +124,13 @@ def find_project_file(start: Path | None = None) -> Path | None:
 def read_config(path: Path) -> tuple[list[SourceSpec], bool | None, list[Problem]]:
     """The sources a config file lists, its `bundled` setting (None if unset), and its problems."""
     name = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return [], None, [Problem(name, 0, "", f"cannot read config: {getattr(exc, 'strerror', None) or exc}")]
+    text, problem = read_text(path, "config")
+    if problem is not None:
+        return [], None, [problem]
     try:
         data = tomli.loads(text)
     except tomli.TOMLDecodeError as exc:
-        message = getattr(exc, "msg", None) or str(exc)
-        return [], None, [Problem(name, getattr(exc, "lineno", 0) or 0, "", f"invalid TOML: {message}")]
+        return [], None, [toml_problem(name, exc)]
     lines = key_lines(text)
     problems: list[Problem] = []
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import tomli
 
 from catalog.model import Capability
-from catalog.problems import Problem, did_you_mean
+from catalog.problems import Problem, did_you_mean, read_text, toml_problem
 
 BUNDLED_VOCABULARY = Path(__file__).parent / "data" / "capabilities.toml"
 GOALS = ("monitoring", "communication", "engagement", "collaboration", "delivery")
@@ -86,12 +86,13 @@ def read_vocabulary(path: Path = BUNDLED_VOCABULARY) -> tuple[Vocabulary, list[P
     """Read a capabilities.toml; problems are returned, not raised."""
     problems: list[Problem] = []
     name = str(path)
+    text, problem = read_text(path, "vocabulary")
+    if problem is not None:
+        return Vocabulary([]), [problem]
     try:
-        data = tomli.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        return Vocabulary([]), [Problem(name, 0, "", f"cannot read: {exc}")]
+        data = tomli.loads(text)
     except tomli.TOMLDecodeError as exc:
-        return Vocabulary([]), [Problem(name, getattr(exc, "lineno", 0) or 0, "", f"invalid TOML: {getattr(exc, 'msg', exc)}")]
+        return Vocabulary([]), [toml_problem(name, exc)]
     caps: list[Capability] = []
     seen: set[str] = set()
     entries = data.get("capability", [])

@@ -9,7 +9,7 @@ from typing import Any
 import tomli
 
 from catalog.countries import is_location
-from catalog.problems import Problem, did_you_mean, format_path, key_lines, line_of
+from catalog.problems import Problem, did_you_mean, format_path, key_lines, line_of, read_text, toml_problem
 from catalog.schema import GOV_LEVELS
 from catalog.vocabulary import GOALS, Vocabulary
 from recommender.requirements import KINDS, Context
@@ -338,14 +338,10 @@ class ProfileReader:
 
 def read_profile(path: Path, vocabulary: Vocabulary) -> tuple[Profile | None, list[Problem]]:
     """Read a profile file; problems are returned, never raised."""
-    name = str(path)
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except OSError as exc:
-        return None, [Problem(name, 0, "", f"cannot read profile: {exc.strerror or exc}")]
-    except UnicodeDecodeError as exc:
-        return None, [Problem(name, 0, "", f"not UTF-8 text (byte {exc.start})")]
-    return parse_profile(text, vocabulary, name)
+    text, problem = read_text(path, "profile")
+    if problem is not None:
+        return None, [problem]
+    return parse_profile(text, vocabulary, str(path))
 
 
 def parse_profile(text: str, vocabulary: Vocabulary, name: str = "<profile>") -> tuple[Profile | None, list[Problem]]:
@@ -353,8 +349,7 @@ def parse_profile(text: str, vocabulary: Vocabulary, name: str = "<profile>") ->
     try:
         data = tomli.loads(text)
     except tomli.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", 0) or 0
-        return None, [Problem(name, line, "", f"invalid TOML: {getattr(exc, 'msg', exc)}")]
+        return None, [toml_problem(name, exc)]
     reader = ProfileReader(name, text, vocabulary)
     profile = reader.read(data)
     return profile, sorted(reader.problems)

@@ -29,7 +29,7 @@ from typing import Any
 
 from catalog.importing.common import UNCLASSIFIED, as_date, as_list, Entry, clean_text, resolve_capabilities, short_summary, slugify, web_url
 from catalog.licences import is_open_source
-from catalog.problems import Problem
+from catalog.problems import Problem, read_text
 
 FORMAT = "code.json"
 SHARE_USAGE = ("openSource", "governmentWideReuse")
@@ -76,12 +76,11 @@ def read_inventory(path: Path, vocabulary, fallback: list[str] | None = None, to
     """Entries for the shareable releases; (release, reason) for the others; problems; unmapped key counts."""
     today = today or date.today()
     name = str(path)
+    text, problem = read_text(path, encoding="utf-8-sig")
+    if problem is not None:
+        return [], [], [problem], {}
     try:
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except OSError as exc:
-        return [], [], [Problem(name, 0, "", f"cannot read file: {exc.strerror or exc}")], {}
-    except UnicodeDecodeError as exc:
-        return [], [], [Problem(name, 0, "", f"not UTF-8 text (byte {exc.start})")], {}
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         return [], [], [Problem(name, exc.lineno, "", f"not valid JSON: {exc.msg}")], {}
     if not isinstance(data, dict) or not isinstance(data.get("releases"), list):

@@ -47,7 +47,7 @@ from catalog.importing.common import (
     web_url,
 )
 from catalog.licences import is_open_source
-from catalog.problems import Problem
+from catalog.problems import Problem, read_text
 
 FORMAT = "publiccode.yml"
 KNOWN_VERSION = (0, 4)  # the newest version whose keys this importer knows
@@ -138,12 +138,9 @@ def _key_lines(text: str) -> dict[tuple, int]:
 def read_file(path: Path, vocabulary, fallback: list[str] | None = None, today: date | None = None) -> tuple[Entry | None, list[Problem]]:
     """One publiccode.yml as an entry, or None with problems saying why it cannot be imported."""
     name = str(path)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        return None, [Problem(name, 0, "", f"cannot read file: {exc.strerror or exc}")]
-    except UnicodeDecodeError as exc:
-        return None, [Problem(name, 0, "", f"not UTF-8 text (byte {exc.start})")]
+    text, problem = read_text(path, encoding="utf-8-sig")
+    if problem is not None:
+        return None, [problem]
     try:
         data = yaml.load(text, Loader=_loader())
     except yaml.YAMLError as exc:
