@@ -73,6 +73,15 @@ async def type_value(pilot, app, text: str) -> None:
     await settle(app, pilot)
 
 
+async def point_at(pilot, app, row_id: str) -> ResultsList:
+    """Focus the results list with the cursor on one row."""
+    results = app.walk.query_one(ResultsList)
+    results.focus()
+    await pilot.pause()
+    results.highlighted = results.get_option_index(row_id)
+    return results
+
+
 def shown_keys(app) -> list[str]:
     """Option keys in the results list, top to bottom."""
     return [o.id.split(":", 1)[1] for o in app.walk.query_one(ResultsList).options if o.id and o.id.startswith("opt:")]
@@ -197,10 +206,7 @@ async def test_detail_shows_verdicts_facts_sources_score_risks_roles(fixture_loa
     app = SbbApp(loaded=fixture_loaded, profile=profile)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        results = app.walk.query_one(ResultsList)
-        results.focus()
-        await pilot.pause()
-        results.highlighted = results.get_option_index("opt:alpha-analytics/self-hosted")
+        await point_at(pilot, app, "opt:alpha-analytics/self-hosted")
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, DocumentScreen)
@@ -253,10 +259,7 @@ async def test_compare_two_options(fixture_loaded):
     app = SbbApp(loaded=fixture_loaded, profile=fixture_profile())
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        results = app.walk.query_one(ResultsList)
-        results.focus()
-        await pilot.pause()
-        results.highlighted = results.get_option_index("opt:alpha-analytics/self-hosted")
+        results = await point_at(pilot, app, "opt:alpha-analytics/self-hosted")
         await pilot.press("space")
         results.highlighted = results.get_option_index("opt:alpha-analytics/cloud")
         await pilot.press("space", "c")
@@ -282,10 +285,7 @@ async def test_build_justified_shows_reasons_and_foundations(fixture_loaded):
         assert "Build is on the table" in str(app.walk.query_one("#build-status").render())
         await pilot.press("ctrl+n")
         await settle(app, pilot)
-        results = app.walk.query_one(ResultsList)
-        results.focus()
-        await pilot.pause()
-        results.highlighted = results.get_option_index("build")
+        await point_at(pilot, app, "build")
         await pilot.press("enter")
         await pilot.pause()
         text = render(app.screen.body)
@@ -411,10 +411,7 @@ async def test_catalogue_text_is_shown_literally(tmp_path):
         await settle(app, pilot)
         rows = [o.prompt.plain for o in app.walk.query_one(ResultsList).options]
         assert any("[bold red]x[/] Alpha" in r for r in rows)
-        results = app.walk.query_one(ResultsList)
-        results.focus()
-        await pilot.pause()
-        results.highlighted = results.get_option_index("opt:alpha-analytics/self-hosted")
+        results = await point_at(pilot, app, "opt:alpha-analytics/self-hosted")
         await pilot.pause()
         summary = app.walk.query_one("#option-summary").render()
         assert "[@click=app.quit]quit[/]" in str(summary)
