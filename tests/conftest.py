@@ -20,7 +20,7 @@ from recommender.requirements import Context
 HERE = Path(__file__).parent
 FIXTURE_CATALOG = HERE / "fixtures" / "catalog"
 EXAMPLES = HERE.parent / "examples"
-SHARED_FIXTURES = HERE.parent.parent / "shared" / "fixtures"
+REAL_FIXTURES = HERE / "fixtures"  # real published files (see fixtures/README.md)
 
 
 @pytest.fixture(autouse=True)

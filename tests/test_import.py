@@ -13,11 +13,11 @@ from catalog.importing import publiccode
 from catalog.loader import load_catalog, load_vocabulary
 from recommender.cli import app
 from recommender.exits import BAD_INPUT, OK, PROBLEMS
-from tests.conftest import SHARED_FIXTURES
+from tests.conftest import REAL_FIXTURES
 
 runner = CliRunner()
-PUBLICCODE = SHARED_FIXTURES / "publiccode"
-CODEJSON = SHARED_FIXTURES / "codejson" / "hhs-code.json"
+PUBLICCODE = REAL_FIXTURES / "publiccode"
+CODEJSON = REAL_FIXTURES / "codejson" / "hhs-code.json"
 
 
 def run(*args):
