@@ -91,6 +91,11 @@ def tool_to_toml_data(tool: Tool) -> dict:
                 value = fact.value
                 if name == "residency_exceptions":
                     value = [{"country": c, "feature": f} for c, f in value]
+                elif name == "assessments":
+                    value = [
+                        {"scheme": a.scheme, "level": a.level, "scope": a.scope, **({"source": a.source.id} if a.source else {})}
+                        for a in value
+                    ]
                 table[name] = plain_value(value) if not isinstance(value, date) else value
                 ids = [s.id for s in fact.sources if s.id in {t.id for t in tool.sources}]
                 if ids:

@@ -19,7 +19,8 @@ import tomli
 from catalog import schema
 from catalog.countries import is_location
 from catalog.licences import is_known
-from catalog.model import Caveat, Catalog, Fact, Option, Source, Tool
+from catalog import assurance
+from catalog.model import Caveat, Catalog, Fact, Option, SecurityAssessment, Source, Tool
 from catalog.problems import Problem, did_you_mean, format_path, key_lines, line_of, read_text, toml_problem
 from catalog.schema import Field
 from catalog.vocabulary import BUNDLED_VOCABULARY, Vocabulary, read_vocabulary
@@ -231,6 +232,8 @@ class ToolReader:
         item_kind = spec.kind[len("list-"):]
         if item_kind == "capability":
             check_item = self.capability
+        elif item_kind == "scheme":
+            check_item = self.scheme
         elif item_kind == "source":
             check_item = self.source_ref
         else:
@@ -415,10 +418,16 @@ class ToolReader:
                 continue  # section meta (sources, cite) or an unknown key, reported by table()
             if spec.kind == "residency-exceptions":
                 value = self.read_exceptions(raw[key], path + (key,))
+            elif spec.kind == "assessments":
+                value = self.read_assessments(raw[key], path + (key,))
             else:
                 value = self.check(raw[key], spec, path + (key,))
             if value is not None:
-                facts[f"{section}.{key}"] = Fact(value, cite.get(key) or default, self.origin)
+                sources = cite.get(key) or default
+                if spec.kind == "assessments":  # each assessment may cite its own page
+                    own = tuple(a.source for a in value if a.source is not None)
+                    sources = tuple(dict.fromkeys(own)) if own and key not in cite else sources
+                facts[f"{section}.{key}"] = Fact(value, sources, self.origin)
         return facts
 
     def read_cite(self, raw: Any, fields: dict[str, Field], path: tuple) -> dict[str, tuple[Source, ...]]:
@@ -451,6 +460,56 @@ class ToolReader:
                 out.append(Caveat(risk, text, source))
         return tuple(out)
 
+    def read_assessments(self, raw: Any, path: tuple) -> tuple | None:
+        """Security assessments: scheme and level from the assurance vocabulary, and a scope."""
+        if not isinstance(raw, list):
+            return self.expected(path, "an array of tables {scheme, level, scope, source}", raw)
+        out: list[SecurityAssessment] = []
+        fields = schema.ASSESSMENT_FIELDS
+        for index, entry in enumerate(raw):
+            where = path + (index,)
+            if self.table(entry, fields, where) is None:
+                continue
+            scheme = self.scheme(entry["scheme"], where + ("scheme",)) if "scheme" in entry else None
+            scope = self.check(entry["scope"], fields["scope"], where + ("scope",)) if "scope" in entry else None
+            source = self.source_ref(entry["source"], where + ("source",)) if "source" in entry else None
+            level = ""
+            if scheme is not None:
+                levels = assurance.SCHEMES[scheme].levels
+                raw_level = entry.get("level", levels[0] if len(levels) == 1 else None)
+                if raw_level is None:
+                    self.problem(where, f"missing key `level` (one of {_choices(levels)})")
+                    scheme = None
+                elif not isinstance(raw_level, str) or raw_level.casefold() not in levels:
+                    self.fail(
+                        where + ("level",),
+                        f"`{raw_level}` is not a level of {scheme}: use one of {_choices(levels)}"
+                        f"{did_you_mean(str(raw_level), levels)}",
+                    )
+                    scheme = None
+                else:
+                    level = raw_level.casefold()
+            if scheme and scope:
+                item = SecurityAssessment(scheme, level, scope, source)
+                if item not in out:
+                    out.append(item)
+        return tuple(out)
+
+    def scheme(self, item: Any, path: tuple) -> str | None:
+        """An assessment scheme id from the assurance vocabulary."""
+        if not isinstance(item, str):
+            return self.expected(path, "an assessment scheme id", item)
+        found = assurance.scheme_id(item)
+        if found is None:
+            return self.fail(
+                path,
+                f"unknown assessment scheme `{item}`: use one of {_choices(tuple(assurance.SCHEMES))}"
+                f"{did_you_mean(item.casefold(), assurance.SCHEMES)}",
+            )
+        if found != item:
+            self.problem(path, f"`{item}` is a name of scheme `{found}`: write the id", "warning")
+        return found
+
     def read_exceptions(self, raw: Any, path: tuple) -> tuple | None:
         if not isinstance(raw, list):
             return self.expected(path, "an array of tables {country, feature}", raw)
@@ -468,7 +527,7 @@ class ToolReader:
 
 _FIELD_TABLES = {
     id(table): table
-    for table in (schema.TOOL_FIELDS, schema.SOURCE_FIELDS, schema.OPTION_FIELDS, schema.CAVEAT_FIELDS, schema.EXCEPTION_FIELDS, *schema.SECTIONS.values())
+    for table in (schema.TOOL_FIELDS, schema.SOURCE_FIELDS, schema.OPTION_FIELDS, schema.CAVEAT_FIELDS, schema.EXCEPTION_FIELDS, schema.ASSESSMENT_FIELDS, *schema.SECTIONS.values())
 }
 
 
@@ -491,7 +550,7 @@ _CHECKS = {
     "country": ToolReader._country,
     "spdx": ToolReader._spdx,
     "retention": ToolReader._retention,
-    **{kind: ToolReader.check_list for kind in ("list-str", "list-enum", "list-country", "list-capability", "list-source")},
+    **{kind: ToolReader.check_list for kind in ("list-str", "list-enum", "list-country", "list-capability", "list-source", "list-scheme")},
 }
 
 

@@ -41,6 +41,16 @@ class Fact:
 
 
 @dataclass(frozen=True, slots=True)
+class SecurityAssessment:
+    """A security assessment of an option: scheme, level and what it covered."""
+
+    scheme: str
+    level: str
+    scope: str  # `service`, or `infrastructure` (only the hosting was assessed)
+    source: Source | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Caveat:
     """A known trap of an option; it raises one of the four risks."""
 

@@ -122,6 +122,9 @@ SECTIONS: dict[str, dict[str, Field]] = {
         "third_party_default": Field(
             "bool", "By default the tool sends data to a third party."
         ),
+        "open_data": Field(
+            "bool", "It can publish data or results as open data (machine-readable, openly licensed)."
+        ),
     },
     "lock_in": {
         "licence": Field("spdx", "SPDX licence id of the software; `LicenseRef-proprietary`."),
@@ -144,11 +147,27 @@ SECTIONS: dict[str, dict[str, Field]] = {
         "skills": Field("list-str", "Skills needed to run it, e.g. `php`, `postgresql`."),
     },
     "assurance": {
+        "assessments": Field(
+            "assessments",
+            "Array of tables `{scheme, level, scope, source}`: security assessments of the option "
+            "(see Assurance below). `scope` is `service` or `infrastructure` (only the hosting).",
+        ),
         "certifications": Field(
-            "list-str", "Security certifications, e.g. `iso27001`, `soc2`, `irap`."
+            "list-scheme",
+            "Schemes the option is certified under when no level or scope is stated, "
+            "e.g. `iso27001`, `soc2`, `irap` (read as: level not stated).",
         ),
         "accessibility": Field("enum", "Accessibility conformance claimed.", ACCESSIBILITY),
         "archiving": Field("bool", "Supports records-keeping or archival capture/export."),
+    },
+    "records": {
+        "retention_controls": Field(
+            "bool", "The agency can set retention periods and dispose of records under them."
+        ),
+        "legal_hold": Field("bool", "Records can be placed on legal hold (kept from disposal)."),
+        "archival_formats": Field(
+            "list-str", "Formats of an archival export, e.g. `warc`, `pdf-a`, `csv`, `json`."
+        ),
     },
     "cost": {
         "model": Field("enum", "Licence or charging model.", COST_MODELS),
@@ -163,7 +182,10 @@ SECTIONS: dict[str, dict[str, Field]] = {
     },
     "maintenance": {
         "status": Field("enum", "Maintenance status.", MAINTENANCE),
-        "ends": Field("date", "When support or the service ends, if announced."),
+        "ends": Field(
+            "date",
+            "When support or the service ends, if announced: from this date the option is not offered.",
+        ),
     },
 }
 
@@ -177,6 +199,13 @@ CAVEAT_FIELDS: dict[str, Field] = {
     "risk": Field("enum", "The risk it raises.", RISKS, required=True),
     "text": Field("text", "The trap, in one sentence.", required=True),
     "source": Field("source", "Source id backing it.", required=True),
+}
+
+ASSESSMENT_FIELDS: dict[str, Field] = {
+    "scheme": Field("str", "Assessment scheme, e.g. `irap`, `fedramp`, `iso27001`.", required=True),
+    "level": Field("str", "Level within the scheme, e.g. `protected`, `moderate`; leave out for one-level schemes."),
+    "scope": Field("enum", "What was assessed: the `service`, or only the `infrastructure` it runs on.", ("service", "infrastructure"), required=True),
+    "source": Field("source", "Source id of the page stating the assessment."),
 }
 
 EXCEPTION_FIELDS: dict[str, Field] = {
