@@ -6,6 +6,13 @@ keep the value of the source with the highest precedence and list every other cl
 `Fact.conflicts` — nothing is resolved silently. `reuse.used_by` is evidence, not a claim that
 can conflict: the agencies are united across sources.
 
+Each source may carry its own `capabilities.toml`. The vocabularies are federated before any
+entry is read (`federate_vocabulary`): an entry may use a term another source defines, and each
+term remembers the sources defining it.
+
+`pull_sources` fetches git sources and checks each fetched commit the same way before checking
+it out: a commit with errors is refused and the source stays at its last good commit.
+
 Parsing dominates load time (about 1.5 s per 10k files), so each source's parsed entries are
 cached in the user cache directory, per file, keyed by the file's size and modification time,
 the vocabulary files and the code that parsed them; an unchanged file is never parsed twice.
@@ -25,14 +32,32 @@ from typing import Any
 from catalog import loader as _loader
 from catalog.export import plain_value
 from catalog.lint import duplicate_pairs
-from catalog.loader import LoadResult, load_vocabulary, read_tool, tool_files
+from catalog.loader import LoadResult, read_tool, tool_files
 from catalog.model import Caveat, Catalog, Fact, Option, Source, Tool
 from catalog.problems import Problem
-from catalog.sources import SourceConfig, SourceSpec, cache_dir, catalogue_dir, digest, read_state
-from catalog.vocabulary import BUNDLED_VOCABULARY, Vocabulary
+from catalog.sources import (
+    BUNDLED_NAME,
+    PullError,
+    PullResult,
+    PullState,
+    SourceConfig,
+    SourceSpec,
+    remove_tree,
+    cache_dir,
+    catalogue_dir,
+    check_out,
+    checkout_dir,
+    digest,
+    export_commit,
+    fetch,
+    now,
+    read_state,
+    write_state,
+)
+from catalog.vocabulary import BUNDLED_VOCABULARY, Vocabulary, read_vocabulary
 
 NAME_SIMILARITY = 92  # rapidfuzz ratio over normalised names that flags a likely duplicate
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 USED_BY = "reuse.used_by"
 
 
@@ -115,6 +140,28 @@ class SourceStatus:
     pulled_at: str = ""
     skipped: str = ""  # why the source was not read at all, or ""
     cached: int = 0  # entries reused from the parse cache
+    rejected: str = ""  # git: a fetched commit `pull` refused; the source stays at `commit`
+    rejected_at: str = ""
+    rejected_problems: tuple[Problem, ...] = ()  # why it was refused
+    terms: tuple[str, ...] = ()  # capability terms this source's vocabulary adds
+
+    @property
+    def held_back(self) -> bool:
+        """Pull refused a newer commit of this source."""
+        return bool(self.rejected)
+
+    @property
+    def trouble(self) -> str:
+        """One line saying why this source is not read as its owner meant, or "" when it is."""
+        if self.skipped:
+            return f"`{self.spec.name}` skipped: {self.skipped}"
+        parts = []
+        if self.rejected:
+            errors = sum(p.severity == "error" for p in self.rejected_problems)
+            parts.append(f"`{self.spec.name}` held back at {self.commit[:10]}: newer commit {self.rejected[:10]} refused ({errors} error(s))")
+        if self.errors:
+            parts.append(f"`{self.spec.name}`: {self.errors} entry error(s), those entries skipped")
+        return "; ".join(parts)
 
     def as_dict(self) -> dict:
         """The status as plain data."""
@@ -129,6 +176,13 @@ class SourceStatus:
             "commit": self.commit or None,
             "last_pull": self.pulled_at or None,
             "skipped": self.skipped or None,
+            "held_back": self.held_back,
+            "rejected": {
+                "commit": self.rejected,
+                "at": self.rejected_at or None,
+                "problems": [p.as_dict() for p in self.rejected_problems],
+            } if self.rejected else None,
+            "terms": list(self.terms),
         }
 
 
@@ -197,10 +251,8 @@ def _write_cache(path: Path, data: dict) -> None:
         pass
 
 
-def read_source(
-    spec: SourceSpec, cache: Path | None = None, use_cache: bool = True
-) -> tuple[dict[str, Tool], Vocabulary, list[Problem], SourceStatus]:
-    """Read one source's tools (ids unique within it), its vocabulary, problems and status."""
+def locate(spec: SourceSpec, cache: Path | None = None) -> SourceStatus:
+    """A source's status before reading it: its directory, commit, refused commit, or why it is skipped."""
     cache = cache or cache_dir()
     directory = catalogue_dir(spec, cache)
     status = SourceStatus(spec, directory)
@@ -208,16 +260,88 @@ def read_source(
         state = read_state(spec, cache)
         if state is None:
             status.skipped = "not pulled yet: run `sbb catalog pull`"
-            return {}, Vocabulary([]), [], status
+            return status
         status.commit, status.pulled_at = state.commit, state.pulled_at
+        status.rejected, status.rejected_at, status.rejected_problems = state.rejected, state.rejected_at, state.problems
+        if not state.commit:
+            errors = sum(p.severity == "error" for p in state.problems)
+            status.skipped = (
+                f"no good commit yet: {state.rejected[:10]} was refused ({errors} error(s); "
+                "`sbb catalog sources` lists them)"
+            )
+            return status
     if not directory.is_dir():
         status.skipped = "not a catalogue directory" if spec.kind != "git" else f"no directory `{spec.path}` in the repository"
+    return status
+
+
+def federate_vocabulary(parts: list[tuple[str, Path]]) -> tuple[Vocabulary, list[Problem]]:
+    """The bundled vocabulary extended by each source's `capabilities.toml`, with provenance.
+
+    `parts` are (source name, catalogue directory), highest precedence first. A term keeps
+    the first definition read (the bundled one, then by precedence) and records every source
+    that defines it; a source defining a known term differently gets a warning naming both.
+    """
+    vocabulary, problems = read_vocabulary(BUNDLED_VOCABULARY)
+    origins = {term: (BUNDLED_NAME,) for term in vocabulary.capabilities}
+    terms = dict(vocabulary.capabilities)
+    for label, directory in parts:
+        path = directory / _loader.VOCABULARY_FILE
+        if not path.is_file() or path.resolve() == BUNDLED_VOCABULARY.resolve():
+            continue
+        more, found = read_vocabulary(path)
+        problems += found
+        for term in more:
+            known = terms.get(term.id)
+            if known is None:
+                terms[term.id] = term
+                origins[term.id] = (label,)
+                continue
+            if label not in origins[term.id]:
+                origins[term.id] += (label,)
+            different = [
+                name for name in ("label", "area", "goals")
+                if _norm(getattr(known, name)) != _norm(getattr(term, name))
+            ]
+            if different:
+                problems.append(Problem(
+                    str(path), 0, f"capability `{term.id}`",
+                    f"defined differently ({', '.join(different)}) by {', '.join(o for o in origins[term.id] if o != label)}; "
+                    "that definition is used",
+                    "warning",
+                ))
+    return Vocabulary(list(terms.values()), origins), problems
+
+
+def _vocabulary_key(parts: list[tuple[str, Path]]) -> tuple:
+    """What a federated vocabulary depends on: every vocabulary file by stat."""
+    return (_stat(BUNDLED_VOCABULARY), *((label, _stat(d / _loader.VOCABULARY_FILE)) for label, d in parts))
+
+
+def read_source(
+    spec: SourceSpec, cache: Path | None = None, use_cache: bool = True,
+    vocabulary: Vocabulary | None = None, vocabulary_key: tuple = (),
+) -> tuple[dict[str, Tool], Vocabulary, list[Problem], SourceStatus]:
+    """Read one source's tools (ids unique within it), its vocabulary, problems and status.
+
+    Entries are checked against `vocabulary` (the run's federated one) when given, else
+    against the bundled vocabulary and the source's own.
+    """
+    cache = cache or cache_dir()
+    status = locate(spec, cache)
+    if status.skipped:
         return {}, Vocabulary([]), [], status
-    vocabulary, problems = load_vocabulary([directory])
+    directory = status.directory
+    problems: list[Problem] = []
+    if vocabulary is None:
+        parts = [(spec.name, directory)]
+        vocabulary, problems = federate_vocabulary(parts)
+        vocabulary_key = _vocabulary_key(parts)
+    status.terms = tuple(t for t, o in vocabulary.origins.items() if spec.name in o and BUNDLED_NAME not in o)
     files = _tool_files(directory)
     if not files:
         problems.append(Problem(str(directory), 0, "", "no tool files (*.toml) found", "warning"))
-    stamp = (_code_stamp(), _stat(BUNDLED_VOCABULARY), _stat(directory / _loader.VOCABULARY_FILE), status.commit)
+    stamp = (_code_stamp(), vocabulary_key, status.commit)
     cache_path = _cache_file(cache, spec, directory)
     old = _read_cache(cache_path) if use_cache else None
     old_entries = old["entries"] if old and old.get("stamp") == stamp else {}
@@ -296,19 +420,23 @@ def load_sources(config: SourceConfig, cache: Path | None = None, use_cache: boo
 def _load_and_merge(config: SourceConfig, cache: Path, use_cache: bool):
     problems: list[Problem] = []
     per_source: list[tuple[str, dict[str, Tool]]] = []
-    vocabulary: Vocabulary | None = None
+    located = [locate(spec, cache) for spec in config.sources]
+    parts = [(status.spec.name, status.directory) for status in located if not status.skipped]
+    vocabulary, vocabulary_problems = federate_vocabulary(parts)
+    key = _vocabulary_key(parts)
+    problems += [p if p.severity == "warning" else _demote(p, "vocabulary") for p in vocabulary_problems]
     statuses: list[SourceStatus] = []
-    for spec in config.sources:
-        tools, vocab, found, status = read_source(spec, cache, use_cache)
-        statuses.append(status)
+    for spec, status in zip(config.sources, located):
         if status.skipped:
+            statuses.append(status)
             severity = "error" if spec.explicit else "warning"
             problems.append(Problem(spec.location, 0, "", f"source `{spec.name}` skipped: {status.skipped}", severity))
             continue
+        tools, _vocab, found, status = read_source(spec, cache, use_cache, vocabulary, key)
+        statuses.append(status)
         problems += found if spec.explicit else [_demote(p, spec.name) for p in found]
-        vocabulary = vocab if vocabulary is None else vocabulary.merged(vocab)
         per_source.append((spec.name, tools))
-    catalog, conflicts = merge(per_source, vocabulary or load_vocabulary([])[0])
+    catalog, conflicts = merge(per_source, vocabulary)
     return catalog, conflicts, problems, statuses
 
 
@@ -322,15 +450,12 @@ def _run_key(specs: list[SourceSpec], cache: Path) -> tuple:
     parts: list = [_code_stamp(), _stat(BUNDLED_VOCABULARY)]
     for spec in specs:
         directory = catalogue_dir(spec, cache)
-        commit = ""
-        if spec.kind == "git":
-            state = read_state(spec, cache)
-            commit = state.commit if state else None
-        if commit is None or not directory.is_dir():
-            parts.append((spec, commit, "unreadable"))
+        state = read_state(spec, cache) if spec.kind == "git" else None  # commit, refused commit and why
+        if (spec.kind == "git" and not (state and state.commit)) or not directory.is_dir():
+            parts.append((spec, state, "unreadable"))
             continue
         files = _tool_files(directory)
-        parts.append((spec, commit, _stat(directory / _loader.VOCABULARY_FILE), tuple((p.name, _stat(p)) for p in files)))
+        parts.append((spec, state, _stat(directory / _loader.VOCABULARY_FILE), tuple((p.name, _stat(p)) for p in files)))
     return tuple(parts)
 
 
@@ -535,3 +660,112 @@ def find_duplicates(catalog: Catalog) -> list[Duplicate]:
     for a, b, reason in duplicate_pairs(tools):
         add(a, b, reason)
     return sorted(out.values(), key=lambda d: (d.first, d.second))
+
+
+# -- pulling: a fetched commit is read and checked before it is checked out ----------------------
+def pull_sources(config: SourceConfig, names: list[str] | None = None, cache: Path | None = None) -> list[PullResult]:
+    """Fetch the git sources of `config` (all, or those `names`) and accept only good commits.
+
+    Each fetched commit is written to a scratch directory and read as `load_sources` would,
+    against the vocabulary every source would have after this pull. A commit whose catalogue
+    has errors (a file that does not parse, an entry that breaks the schema, an unknown
+    capability, a duplicate id, a missing catalogue directory, no entries at all) is not
+    checked out: the source stays at its last good commit and the refused commit is recorded
+    with every problem, for `sbb catalog sources`. A later good commit is accepted as usual.
+    """
+    cache = cache or cache_dir()
+    specs = [s for s in config.sources if s.kind == "git" and (not names or s.name in names)]
+    results: dict[str, PullResult] = {}
+    previous: dict[str, PullState | None] = {}
+    candidates: dict[str, tuple[str, str, Path]] = {}  # name -> (commit, action, scratch directory)
+    try:
+        for spec in specs:
+            state = previous[spec.name] = read_state(spec, cache)
+            held = state.commit if state else ""
+            try:
+                commit, _ = fetch(spec, cache)
+                if held and commit == held:
+                    if state.rejected:  # upstream went back to the good commit
+                        write_state(spec, replace(state, rejected="", rejected_at="", problems=()), cache)
+                    results[spec.name] = PullResult(spec.name, True, "up to date", commit, held)
+                    continue
+                scratch = checkout_dir(spec, cache).with_name(checkout_dir(spec, cache).name + ".candidate")
+                export_commit(spec, commit, scratch, cache)
+                candidates[spec.name] = (commit, "updated" if held else "cloned", scratch)
+            except PullError as exc:
+                results[spec.name] = PullResult(spec.name, False, str(exc), held, held)
+        parts: list[tuple[str, Path]] = []
+        for spec in config.sources:
+            if spec.name in candidates:
+                parts.append((spec.name, _inside(candidates[spec.name][2], spec)))
+            else:
+                status = locate(spec, cache)
+                if not status.skipped:
+                    parts.append((spec.name, status.directory))
+        vocabulary, vocabulary_problems = federate_vocabulary(parts)
+        for spec in specs:
+            if spec.name not in candidates:
+                continue
+            commit, action, scratch = candidates[spec.name]
+            state = previous[spec.name]
+            held = state.commit if state else ""
+            label = f"{spec.name}@{commit[:10]}:"
+            checked = check_candidate(spec, _inside(scratch, spec), vocabulary, vocabulary_problems, bool(held))
+            found = [_relabel(p, scratch, label) for p in checked]
+            found.sort(key=lambda p: (p.severity != "error", p))
+            if any(p.severity == "error" for p in found):
+                write_state(spec, PullState(
+                    held, state.pulled_at if state else "", spec.url, spec.ref, commit, now(), tuple(found)
+                ), cache)
+                results[spec.name] = PullResult(spec.name, False, "refused", held, held, commit, tuple(found))
+                continue
+            try:
+                check_out(spec, commit, cache)
+            except PullError as exc:
+                results[spec.name] = PullResult(spec.name, False, str(exc), held, held)
+                continue
+            write_state(spec, PullState(commit, now(), spec.url, spec.ref), cache)
+            results[spec.name] = PullResult(spec.name, True, action, commit, held, problems=tuple(found))
+    finally:
+        for _commit, _action, scratch in candidates.values():
+            remove_tree(scratch)
+    return [results[s.name] for s in specs]
+
+
+def _inside(root: Path, spec: SourceSpec) -> Path:
+    return root / spec.path if spec.path else root
+
+
+def _relabel(problem: Problem, root: Path, label: str) -> Problem:
+    """A problem in a scratch copy named as a maintainer knows it: `source@commit:path`."""
+    prefix = str(root)
+    if problem.file == prefix or problem.file.startswith(prefix + os.sep):
+        inner = problem.file[len(prefix):].lstrip(os.sep).replace(os.sep, "/")
+        return replace(problem, file=label + (inner or "."))
+    return problem
+
+
+def check_candidate(
+    spec: SourceSpec, directory: Path, vocabulary: Vocabulary, vocabulary_problems: list[Problem], had_entries: bool = False
+) -> list[Problem]:
+    """Every problem a fetched commit's catalogue would have if read: what decides whether it is accepted."""
+    where = f"`{spec.path}`" if spec.path else "the repository root"
+    if not directory.is_dir():
+        return [Problem(str(directory), 0, "", f"no catalogue directory {where} at this commit")]
+    own = str(directory / _loader.VOCABULARY_FILE)
+    problems = [p for p in vocabulary_problems if p.file == own]
+    files = _tool_files(directory)
+    if not files:
+        consequence = "this commit would remove every entry of the source" if had_entries else f"is {where} the catalogue directory?"
+        problems.append(Problem(str(directory), 0, "", f"no tool files (*.toml) in {where}: {consequence}"))
+    seen: dict[str, str] = {}
+    for path in files:
+        tool, found = read_tool(path, vocabulary, spec.name)
+        problems += found
+        if tool is None:
+            continue
+        if tool.id in seen:
+            problems.append(Problem(str(path), 0, "", f"duplicate tool id `{tool.id}`: also defined in {seen[tool.id]}"))
+            continue
+        seen[tool.id] = str(path)
+    return problems

@@ -271,12 +271,47 @@ def catalogue_dir(spec: SourceSpec, cache: Path | None = None) -> Path:
 
 @dataclass(frozen=True)
 class PullState:
-    """What the last successful pull of a git source checked out."""
+    """What pulling a git source accepted, and the newest commit it refused, if any.
+
+    `commit` is the last good commit, the one checked out and read ("" when no commit of the
+    source was ever accepted). A fetched commit whose catalogue has errors is never checked
+    out: it is recorded as `rejected`, with the problems that refused it, until a later pull
+    accepts a good one.
+    """
 
     commit: str = ""
-    pulled_at: str = ""  # ISO 8601, UTC
+    pulled_at: str = ""  # ISO 8601, UTC: when `commit` was accepted
     url: str = ""
     ref: str = ""
+    rejected: str = ""  # the refused commit, or ""
+    rejected_at: str = ""  # when it was refused
+    problems: tuple[Problem, ...] = ()  # why it was refused (errors first)
+
+    @property
+    def held_back(self) -> bool:
+        """A newer commit was refused: the source is read at its last good commit, or not at all."""
+        return bool(self.rejected)
+
+    def as_dict(self) -> dict:
+        """The state as stored beside the checkout."""
+        data: dict[str, Any] = {"commit": self.commit, "pulled_at": self.pulled_at, "url": self.url, "ref": self.ref}
+        if self.rejected:
+            data["rejected"] = {
+                "commit": self.rejected,
+                "at": self.rejected_at,
+                "problems": [p.as_dict() for p in self.problems],
+            }
+        return data
+
+
+def _problem_from(data: Any) -> Problem | None:
+    if not isinstance(data, dict):
+        return None
+    line = data.get("line")
+    return Problem(
+        str(data.get("file", "")), line if isinstance(line, int) else 0, str(data.get("key", "") or ""),
+        str(data.get("message", "")), "warning" if data.get("severity") == "warning" else "error",
+    )
 
 
 def read_state(spec: SourceSpec, cache: Path | None = None) -> PullState | None:
@@ -286,9 +321,19 @@ def read_state(spec: SourceSpec, cache: Path | None = None) -> PullState | None:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not (checkout_dir(spec, cache) / ".git").exists():
+    if not isinstance(data, dict) or not (checkout_dir(spec, cache) / ".git").exists():
         return None
-    return PullState(str(data.get("commit", "")), str(data.get("pulled_at", "")), str(data.get("url", "")), str(data.get("ref", "")))
+    rejected = data.get("rejected") if isinstance(data.get("rejected"), dict) else {}
+    problems = tuple(p for p in map(_problem_from, rejected.get("problems") or ()) if p is not None)
+    return PullState(
+        str(data.get("commit", "")), str(data.get("pulled_at", "")), str(data.get("url", "")), str(data.get("ref", "")),
+        str(rejected.get("commit", "")), str(rejected.get("at", "")), problems,
+    )
+
+
+def write_state(spec: SourceSpec, state: PullState, cache: Path | None = None) -> None:
+    """Record a git source's state beside its checkout (atomically)."""
+    _write_json(checkout_dir(spec, cache).with_suffix(".json"), state.as_dict())
 
 
 class PullError(Exception):
@@ -301,60 +346,112 @@ class PullResult:
 
     name: str
     ok: bool
-    message: str
-    commit: str = ""
-    previous: str = ""
+    message: str  # what happened; for a git failure, git's whole message
+    commit: str = ""  # the commit now read ("" when none)
+    previous: str = ""  # the commit read before this pull
+    rejected: str = ""  # a fetched commit that was refused
+    problems: tuple[Problem, ...] = ()  # why it was refused, or warnings of an accepted one
 
 
 def _git(args: list[str], cwd: Path | None = None) -> str:
-    """Run git without prompts; its output, or PullError."""
+    """Run git without prompts; its output, or PullError with git's whole message."""
     import subprocess  # only pulling runs git: loading a catalogue never imports it
 
-    env = dict(os.environ)
-    # Never wait for a password prompt, and never let a URL pick a command-running transport.
-    env.update(GIT_TERMINAL_PROMPT="0", GIT_ALLOW_PROTOCOL=GIT_PROTOCOLS, GIT_ASKPASS="true")
     try:
         done = subprocess.run(
-            ["git", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=GIT_TIMEOUT
+            ["git", *args], cwd=cwd, env=_git_env(), capture_output=True, text=True, timeout=GIT_TIMEOUT
         )
     except FileNotFoundError:
         raise PullError("the `git` command is not installed") from None
     except subprocess.TimeoutExpired:
         raise PullError(f"git {args[0]} took longer than {GIT_TIMEOUT} s") from None
     if done.returncode != 0:
-        detail = (done.stderr or done.stdout).strip().splitlines()
-        raise PullError(f"git {args[0]} failed: {detail[-1] if detail else f'exit {done.returncode}'}")
+        detail = (done.stderr or done.stdout).strip()
+        raise PullError(f"git {args[0]} failed (exit {done.returncode})" + (f":\n{detail}" if detail else ""))
     return done.stdout.strip()
 
 
-def pull(spec: SourceSpec, cache: Path | None = None) -> PullResult:
-    """Clone or update a git source and check out its ref; the previous checkout survives a failure."""
-    if spec.kind != "git":
-        return PullResult(spec.name, True, "not a git source: nothing to pull")
+def _git_env() -> dict[str, str]:
+    env = dict(os.environ)
+    # Never wait for a password prompt, and never let a URL pick a command-running transport.
+    env.update(GIT_TERMINAL_PROMPT="0", GIT_ALLOW_PROTOCOL=GIT_PROTOCOLS, GIT_ASKPASS="true")
+    return env
+
+
+def fetch(spec: SourceSpec, cache: Path | None = None) -> tuple[str, str]:
+    """Clone or update a git source's repository without touching its checkout.
+
+    Returns the commit its ref now names and what was done ("cloned" or "fetched");
+    raises PullError.
+    """
     target = checkout_dir(spec, cache)
-    previous = read_state(spec, cache)
+    if not (target / ".git").exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = target.with_name(target.name + ".partial")
+        if staging.exists():
+            remove_tree(staging)
+        _git(["clone", "--quiet", "--no-checkout", "--", spec.url, str(staging)])
+        if target.exists():
+            remove_tree(target)  # a checkout without .git is not ours to keep reading
+        staging.rename(target)
+        action = "cloned"
+    else:
+        _git(["fetch", "--quiet", "--prune", "--tags", "--force", "origin"], cwd=target)
+        action = "fetched"
+    return _resolve(spec.ref, target), action
+
+
+def export_commit(spec: SourceSpec, commit: str, destination: Path, cache: Path | None = None) -> None:
+    """Write the files of `commit` into `destination` (a fresh directory), without checking it out.
+
+    Only regular files and directories are written, never outside `destination`.
+    """
+    import subprocess
+    import tarfile
+
+    if destination.exists():
+        remove_tree(destination)
+    destination.mkdir(parents=True)
+    root = destination.resolve()
+    if not _git(["ls-tree", "--name-only", commit], cwd=checkout_dir(spec, cache)):
+        return  # an empty tree: git archives it as a bare end-of-archive marker
     try:
-        if not (target / ".git").exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            staging = target.with_name(target.name + ".partial")
-            if staging.exists():
-                _remove_tree(staging)
-            _git(["clone", "--quiet", "--no-checkout", "--", spec.url, str(staging)])
-            staging.rename(target)
-            action = "cloned"
-        else:
-            _git(["fetch", "--quiet", "--prune", "--tags", "--force", "origin"], cwd=target)
-            action = "updated"
-        commit = _resolve(spec.ref, target)
-        _git(["checkout", "--quiet", "--force", "--detach", commit], cwd=target)
-    except PullError as exc:
-        return PullResult(spec.name, False, str(exc), previous=previous.commit if previous else "")
-    if previous and previous.commit == commit:
-        action = "up to date"
-    stamp = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
-    state = {"commit": commit, "pulled_at": stamp, "url": spec.url, "ref": spec.ref}
-    _write_json(target.with_suffix(".json"), state)
-    return PullResult(spec.name, True, action, commit, previous.commit if previous else "")
+        process = subprocess.Popen(
+            ["git", "archive", "--format=tar", commit], cwd=checkout_dir(spec, cache), env=_git_env(),
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )
+    except FileNotFoundError:
+        raise PullError("the `git` command is not installed") from None
+    try:
+        with tarfile.open(fileobj=process.stdout, mode="r|") as archive:
+            for member in archive:
+                target = (root / member.name).resolve()
+                if not (member.isfile() or member.isdir()) or not target.is_relative_to(root):
+                    continue
+                if member.isdir():
+                    target.mkdir(parents=True, exist_ok=True)
+                    continue
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with archive.extractfile(member) as data, open(target, "wb") as out:
+                    out.write(data.read())
+    except tarfile.TarError as exc:
+        process.kill()
+        raise PullError(f"git archive gave an unreadable archive: {exc}") from None
+    finally:
+        stderr = process.stderr.read().decode("utf-8", "replace").strip() if process.stderr else ""
+        code = process.wait(timeout=GIT_TIMEOUT)
+    if code != 0:
+        raise PullError(f"git archive failed (exit {code})" + (f":\n{stderr}" if stderr else ""))
+
+
+def check_out(spec: SourceSpec, commit: str, cache: Path | None = None) -> None:
+    """Switch a git source's checkout to `commit`."""
+    _git(["checkout", "--quiet", "--force", "--detach", commit], cwd=checkout_dir(spec, cache))
+
+
+def now() -> str:
+    """The current time, ISO 8601 in UTC, to the second."""
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
 
 def _resolve(ref: str, repo: Path) -> str:
@@ -374,7 +471,8 @@ def _write_json(path: Path, data: dict) -> None:
     os.replace(tmp, path)
 
 
-def _remove_tree(path: Path) -> None:
+def remove_tree(path: Path) -> None:
+    """Delete a directory tree (a checkout or scratch copy we made), ignoring errors."""
     import shutil
 
     shutil.rmtree(path, ignore_errors=True)

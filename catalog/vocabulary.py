@@ -20,8 +20,10 @@ def _norm(text: str) -> str:
 class Vocabulary:
     """Capability terms by id, matched by id, label or alias, typos forgiven."""
 
-    def __init__(self, capabilities: list[Capability]):
+    def __init__(self, capabilities: list[Capability], origins: dict[str, tuple[str, ...]] | None = None):
         self.capabilities: dict[str, Capability] = {c.id: c for c in capabilities}
+        # Which catalogues define each term (federated sources); empty for a single catalogue.
+        self.origins: dict[str, tuple[str, ...]] = dict(origins or {})
         self._names: dict[str, str] = {}
         for cap in capabilities:
             for name in (cap.id, cap.label, *cap.aliases):
@@ -79,7 +81,10 @@ class Vocabulary:
     def merged(self, other: "Vocabulary") -> "Vocabulary":
         """This vocabulary with the terms of `other` that it lacks."""
         extra = [c for c in other if c.id not in self.capabilities]
-        return Vocabulary([*self.capabilities.values(), *extra]) if extra else self
+        if not extra:
+            return self
+        origins = {**other.origins, **self.origins}
+        return Vocabulary([*self.capabilities.values(), *extra], origins)
 
 
 def read_vocabulary(path: Path = BUNDLED_VOCABULARY) -> tuple[Vocabulary, list[Problem]]:

@@ -29,15 +29,25 @@ def load_for_cli(
 ) -> FederationResult:
     """Load the sources of this run, merged; `directories` are the `--catalog` ones.
 
-    A configured source that cannot be read is named through `notify` (standard error by
-    default) and skipped; the others still load.
+    Configured sources that are skipped, held back at an older commit, or whose entries have
+    errors are named in one line through `notify` (standard error by default); the others
+    still load.
     """
     config = configured_sources(list(directories) if directories else None)
     result = load_sources(config)
     if notify is not None:
-        for status in result.statuses:
-            if status.skipped and not status.spec.explicit:
-                notify(f"note: catalogue source `{status.spec.name}` skipped: {status.skipped}")
+        line = sources_note(result)
+        if line:
+            notify(line)
         for problem in config.problems:
             notify(str(problem))
     return result
+
+
+def sources_note(result: FederationResult) -> str:
+    """One line naming every configured source not read as its owner meant, or ""."""
+    troubles = [s.trouble for s in result.statuses if s.trouble and not (s.spec.explicit and not s.held_back)]
+    if not troubles:
+        return ""
+    noun = "source" if len(troubles) == 1 else "sources"
+    return f"note: catalogue {noun} " + "; ".join(troubles) + " (see `sbb catalog sources`)"

@@ -39,15 +39,18 @@ def sources_command(
 ) -> None:
     """List the catalogue sources of this run in precedence order, with their state.
 
-    For each: kind, location, commit and last pull (git sources), tools read, problems.
-    Exit 1 when a config file has errors or a source cannot be read.
+    For each: kind, location, the commit read and last pull (git sources), tools read,
+    problems; for a source held back, the refused commit and every problem that refused it.
+    Exit 1 while a config file has errors, or a source is skipped, held back or has errors.
     """
     from catalog.sources import configured_sources, short
     from recommender.catalogs import load_for_cli
 
     config = configured_sources(list(catalog) if catalog else None)
     result = load_for_cli(catalog, notify=None)
-    bad = any(p.severity == "error" for p in config.problems) or any(s.skipped for s in result.statuses)
+    bad = any(p.severity == "error" for p in config.problems) or any(
+        s.skipped or s.held_back or s.errors for s in result.statuses
+    )
     if fmt == "json":
         typer.echo(json.dumps({
             "config_files": [str(f) for f in config.files],
@@ -55,6 +58,7 @@ def sources_command(
             "tools": len(result.catalog),
             "conflicts": len(result.conflicts),
             "problems": [p.as_dict() for p in config.problems],
+            "ok": not bad,
         }, indent=2, ensure_ascii=False))
     elif fmt == "text":
         files = ", ".join(str(f) for f in config.files) or "none (no sbb.toml found, no user sources.toml)"
@@ -67,8 +71,19 @@ def sources_command(
                 f"{index:>2}  {_plain(spec.name):<16} {spec.kind:<9} {short(status.commit) or '-':<10} "
                 f"{(status.pulled_at or '-').replace('+00:00', 'Z'):<20} {status.tools:>5} {problems:>8}  {_plain(spec.location)}"
             )
-            if status.skipped:
+            if status.held_back:
+                errors = sum(p.severity == "error" for p in status.rejected_problems)
+                at = status.rejected_at.replace("+00:00", "Z")
+                held = f"held back at {short(status.commit)}" if status.commit else "not read: no commit accepted yet"
+                lines.append(f"    {held}: refused {short(status.rejected)} on {at}, {errors} error(s):")
+                lines += [f"      {_plain(p)}" for p in status.rejected_problems]
+                lines.append(f"    once fixed upstream, `sbb catalog pull {_plain(spec.name)}` accepts it")
+            if status.skipped and not (status.held_back and not status.commit):
                 lines.append(f"    skipped: {status.skipped}")
+            elif status.errors:
+                lines.append(f"    {status.errors} entry error(s): those entries are skipped (`sbb catalog validate {_plain(status.directory)}` lists them)")
+            if status.terms:
+                lines.append(f"    vocabulary adds: {_plain(', '.join(status.terms))}")
         lines += ["", f"merged: {len(result.catalog)} tools, {len(result.conflicts)} conflict(s) (see `sbb catalog conflicts`)"]
         for problem in config.problems:
             lines.append(str(problem))
@@ -85,11 +100,14 @@ def pull_command(
 ) -> None:
     """Clone or update the configured git sources into the user cache, with the `git` command.
 
-    Only configured git sources touch the network. A source that fails keeps its previous
-    checkout; the others are still pulled. Exit 1 when any failed.
+    Only configured git sources touch the network. Each fetched commit is checked before it
+    is checked out: a commit with errors is refused, and the source stays at its last good
+    commit (`sbb catalog sources` shows both). A source that fails keeps its previous
+    checkout; the others are still pulled. Exit 1 when any was refused or failed.
     """
+    from catalog.federation import pull_sources
     from catalog.problems import did_you_mean
-    from catalog.sources import configured_sources, pull, short
+    from catalog.sources import configured_sources, short
 
     config = configured_sources()
     for problem in config.problems:
@@ -102,20 +120,35 @@ def pull_command(
             for name in unknown:
                 err(f"no git source named `{name}`{did_you_mean(name, known)}")
             raise typer.Exit(BAD_INPUT)
-        git_sources = [s for s in git_sources if s.name in names]
     if not git_sources:
         typer.echo("no git sources configured: nothing to pull (see `sbb catalog sources`)")
         raise typer.Exit(OK)
+    specs = {s.name: s for s in git_sources}
     failed = 0
-    for spec in git_sources:
-        result = pull(spec)
+    for result in pull_sources(config, names or None):
+        spec = specs[result.name]
+        name = _plain(spec.name)
+        kept = f"keeping {short(result.previous)}" if result.previous else "not read until a good commit is pulled"
         if result.ok:
             change = f" {short(result.previous)} -> {short(result.commit)}" if result.previous and result.previous != result.commit else f" {short(result.commit)}"
-            typer.echo(f"{spec.name}: {result.message}{change}" + (f" ({spec.ref})" if spec.ref else ""))
+            warned = f", {len(result.problems)} warning(s)" if result.problems else ""
+            typer.echo(f"{name}: {result.message}{change}" + (f" ({_plain(spec.ref)})" if spec.ref else "") + warned)
+            for problem in result.problems:
+                err(f"  {_plain(problem)}")
+        elif result.rejected:
+            failed += 1
+            errors = sum(p.severity == "error" for p in result.problems)
+            err(f"{name}: refused {short(result.rejected)}: {errors} error(s); {kept}")
+            for problem in result.problems:
+                err(f"  {_plain(problem)}")
+            err(f"  once fixed upstream, `sbb catalog pull {name}` accepts it")
         else:
             failed += 1
-            kept = f"; keeping {short(result.previous)}" if result.previous else ""
-            err(f"{spec.name}: {_plain(result.message)}{kept}")
+            first, *rest = _plain(result.message).split("\n")
+            err(f"{name}: {first}")
+            for line in rest:
+                err(f"  {line}")
+            err(f"  {kept}")
     raise typer.Exit(PROBLEMS if failed else OK)
 
 

@@ -7,7 +7,8 @@ import os
 
 from typer.testing import CliRunner
 
-from catalog.sources import config_dir, configured_sources, pull, read_config
+from catalog.federation import pull_sources
+from catalog.sources import config_dir, configured_sources, read_config
 from recommender.catalogs import load_for_cli
 from recommender.cli import app
 from recommender.exits import BAD_INPUT, OK, PROBLEMS
@@ -157,10 +158,11 @@ def test_pull_of_an_unknown_name_suggests_one(tmp_path):
     user_config(f'[[sources]]\nname = "agency"\ngit = "{repo}"\n')
     out = runner.invoke(app, ["catalog", "pull", "agnecy"])
     assert out.exit_code == BAD_INPUT and "did you mean `agency`" in out.stderr
-    assert runner.invoke(app, ["catalog", "pull"]).exit_code == OK
-    # A source path inside the repository that does not exist is reported, not fatal.
-    spec = configured_sources().sources[0]
-    assert pull(spec).ok
+    # A source whose path holds no entries is refused with a hint; the others still load.
+    out = runner.invoke(app, ["catalog", "pull"])
+    assert out.exit_code == PROBLEMS
+    assert "no tool files (*.toml) in the repository root: is the repository root the catalogue directory?" in out.stderr
+    [again] = pull_sources(configured_sources())
+    assert not again.ok and again.rejected
     result = load_for_cli(None, notify=None)
-    assert "rr-stats" not in result.catalog.tools  # the catalogue is under catalogue/, not the root
-    assert any("no tool files" in str(p) for p in result.problems)
+    assert "rr-stats" not in result.catalog.tools and "matomo" in result.catalog.tools

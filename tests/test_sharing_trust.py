@@ -1,0 +1,206 @@
+"""Sharing you can trust: a broken upstream commit is held back, never silently read.
+
+Every test builds agencies' catalogues as local git repositories in temporary directories.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from catalog.federation import pull_sources
+from catalog.sources import config_dir, configured_sources, read_state
+from recommender.catalogs import load_for_cli
+from recommender.cli import app
+from recommender.exits import OK, PROBLEMS
+from tests.sharing_helpers import commit, entry, git, git_catalogue
+
+runner = CliRunner()
+
+
+def configure(*repos, bundled: bool = False) -> None:
+    """The user's sources.toml naming each repository as a git source (catalogue under `catalogue/`)."""
+    path = config_dir() / "sources.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        f"bundled = {'true' if bundled else 'false'}\n"
+        + "".join(f'[[sources]]\nname = "{r.name}"\ngit = "{r}"\npath = "catalogue"\n' for r in repos)
+    )
+
+
+@pytest.fixture
+def two_agencies(tmp_path):
+    a = git_catalogue(tmp_path / "agency-a", {"aa-stats": entry("AA Stats", "https://aa.example.org")})
+    b = git_catalogue(tmp_path / "agency-b", {
+        "bb-stats": entry("BB Stats", "https://bb.example.org", used_by=["Agency B"]),
+        "bc-stats": entry("BC Stats", "https://bc.example.org"),
+    })
+    configure(a, b)
+    out = runner.invoke(app, ["catalog", "pull"])
+    assert out.exit_code == OK, out.output
+    return a, b
+
+
+def break_upstream(repo) -> str:
+    """Commit bad TOML in one file and an unknown capability in another; the commit id."""
+    with open(repo / "catalogue" / "tools" / "bb-stats.toml", "a", encoding="utf-8") as handle:
+        handle.write('name = "unterminated\n')
+    bc = repo / "catalogue" / "tools" / "bc-stats.toml"
+    bc.write_text(bc.read_text().replace('"web-analytics"', '"web-analytix"'))
+    return commit(repo, "broken")
+
+
+def test_a_broken_commit_is_held_back_and_accepted_once_fixed(two_agencies):
+    a, b = two_agencies
+    good = git(b, "rev-parse", "HEAD")
+    bad = break_upstream(b)
+
+    out = runner.invoke(app, ["catalog", "pull"])
+    assert out.exit_code == PROBLEMS
+    assert "agency-a: up to date" in out.stdout
+    assert f"agency-b: refused {bad[:10]}: 2 error(s); keeping {good[:10]}" in out.stderr
+    # Every problem, in full, named by source, commit and path inside the repository.
+    assert f"agency-b@{bad[:10]}:catalogue/tools/bb-stats.toml:" in out.stderr and "invalid TOML" in out.stderr
+    assert f"agency-b@{bad[:10]}:catalogue/tools/bc-stats.toml:5: error: capabilities: unknown capability `web-analytix` (did you mean `web-analytics`?)" in out.stderr
+    spec = next(s for s in configured_sources().sources if s.name == "agency-b")
+    state = read_state(spec)
+    assert state.commit == good and state.rejected == bad and len(state.problems) == 2
+
+    # The source is still read at its last good commit: its entries and reuse evidence stay.
+    notes = []
+    result = load_for_cli(None, notify=notes.append)
+    assert result.ok and {"bb-stats", "bc-stats"} <= set(result.catalog.tools)
+    assert result.catalog.tools["bb-stats"].options[0].fact("reuse.used_by").value == ("Agency B",)
+    assert notes == [
+        f"note: catalogue source `agency-b` held back at {good[:10]}: newer commit {bad[:10]} refused (2 error(s)) (see `sbb catalog sources`)"
+    ]
+
+    shown = runner.invoke(app, ["catalog", "sources"])
+    assert shown.exit_code == PROBLEMS
+    assert f"held back at {good[:10]}: refused {bad[:10]}" in shown.stdout
+    assert "unknown capability `web-analytix`" in shown.stdout and "invalid TOML" in shown.stdout
+    data = json.loads(runner.invoke(app, ["catalog", "sources", "-f", "json"]).stdout)
+    held = data["sources"][1]
+    assert data["ok"] is False and held["held_back"] is True and held["commit"] == good
+    assert held["rejected"]["commit"] == bad and len(held["rejected"]["problems"]) == 2
+
+    # `recommend` says so on standard error; its answer still has agency-b's tools.
+    rec = runner.invoke(app, ["recommend", "-c", "web-analytics", "-f", "json"])
+    assert rec.exit_code == OK, rec.output
+    assert "held back" in rec.stderr and "agency-b" in rec.stderr
+    assert {"bb-stats", "bc-stats"} <= {o["tool"] for o in json.loads(rec.stdout)["options"]}
+
+    # Fixed upstream: the next pull accepts it and the source is current again.
+    bc = b / "catalogue" / "tools" / "bc-stats.toml"
+    bc.write_text(bc.read_text().replace('"web-analytix"', '"web-analytics"'))
+    bb = b / "catalogue" / "tools" / "bb-stats.toml"
+    bb.write_text(bb.read_text().replace('name = "unterminated\n', ""))
+    fixed = commit(b, "fixed")
+    out = runner.invoke(app, ["catalog", "pull"])
+    assert out.exit_code == OK, out.output
+    assert f"agency-b: updated {good[:10]} -> {fixed[:10]}" in out.stdout
+    assert read_state(spec).rejected == ""
+    notes = []
+    load_for_cli(None, notify=notes.append)
+    assert notes == []
+    assert runner.invoke(app, ["catalog", "sources"]).exit_code == OK
+
+
+def test_upstream_going_back_to_the_good_commit_clears_the_refusal(two_agencies):
+    _, b = two_agencies
+    good = git(b, "rev-parse", "HEAD")
+    break_upstream(b)
+    assert runner.invoke(app, ["catalog", "pull", "agency-b"]).exit_code == PROBLEMS
+    git(b, "reset", "--quiet", "--hard", good)
+    out = runner.invoke(app, ["catalog", "pull", "agency-b"])
+    assert out.exit_code == OK and "agency-b: up to date" in out.stdout
+    assert runner.invoke(app, ["catalog", "sources"]).exit_code == OK
+
+
+def test_a_commit_that_empties_or_moves_the_catalogue_is_refused(two_agencies):
+    _, b = two_agencies
+    good = git(b, "rev-parse", "HEAD")
+    git(b, "mv", "catalogue", "moved")
+    moved = commit(b, "moved")
+    out = runner.invoke(app, ["catalog", "pull", "agency-b"])
+    assert out.exit_code == PROBLEMS
+    assert f"agency-b@{moved[:10]}:catalogue: error: no catalogue directory `catalogue` at this commit" in out.stderr
+    git(b, "mv", "moved", "catalogue")
+    git(b, "rm", "--quiet", "-r", "-f", "catalogue/tools")
+    (b / "catalogue").mkdir(exist_ok=True)
+    (b / "catalogue" / "README.md").write_text("Entries moved elsewhere.\n")
+    emptied = commit(b, "emptied")
+    out = runner.invoke(app, ["catalog", "pull", "agency-b"])
+    assert out.exit_code == PROBLEMS and f"refused {emptied[:10]}" in out.stderr
+    assert "this commit would remove every entry of the source" in out.stderr
+    result = load_for_cli(None, notify=None)
+    assert {"bb-stats", "bc-stats"} <= set(result.catalog.tools)
+    assert next(s for s in result.statuses if s.spec.name == "agency-b").commit == good
+
+
+def test_a_broken_first_commit_is_never_read(tmp_path):
+    repo = git_catalogue(tmp_path / "agency-n", {"nn-stats": 'name = "broken\n'})
+    configure(repo)
+    out = runner.invoke(app, ["catalog", "pull"])
+    assert out.exit_code == PROBLEMS
+    assert "agency-n: refused" in out.stderr and "not read until a good commit is pulled" in out.stderr
+    notes = []
+    result = load_for_cli(None, notify=notes.append)
+    assert len(result.catalog) == 0
+    assert len(notes) == 1 and "`agency-n` skipped: no good commit yet" in notes[0]
+    shown = runner.invoke(app, ["catalog", "sources"])
+    assert shown.exit_code == PROBLEMS
+    assert "not read: no commit accepted yet: refused" in shown.stdout and "invalid TOML" in shown.stdout
+
+
+def test_a_git_failure_is_printed_whole(tmp_path):
+    (tmp_path / "not-a-repo").mkdir()
+    path = config_dir() / "sources.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f'bundled = false\n[[sources]]\nname = "not-a-repo"\ngit = "file://{tmp_path / "not-a-repo"}"\n')
+    out = runner.invoke(app, ["catalog", "pull"])
+    assert out.exit_code == PROBLEMS
+    assert "not-a-repo: git clone failed" in out.stderr
+    # git's whole message, not only its last line.
+    assert "does not appear to be a git repository" in out.stderr
+    assert "Please make sure you have the correct access rights" in out.stderr
+
+
+def test_validation_uses_the_vocabulary_every_source_will_have(tmp_path):
+    """An entry may use a term another agency's vocabulary defines; the pull accepts it."""
+    a = git_catalogue(tmp_path / "agency-a", {"aa-stats": entry("AA Stats", "https://aa.example.org")})
+    (a / "catalogue" / "capabilities.toml").write_text(
+        'schema_version = 1\n[[capability]]\nid = "tide-gauges"\nlabel = "Tide gauges"\ngoals = ["monitoring"]\narea = "environment"\n'
+    )
+    commit(a, "a vocabulary")
+    b = git_catalogue(tmp_path / "agency-b", {"bb-tides": entry("BB Tides", "https://bb.example.org", capabilities=["tide-gauges"])})
+    configure(a, b)
+    results = {r.name: r for r in pull_sources(configured_sources())}
+    assert results["agency-b"].ok, [str(p) for p in results["agency-b"].problems]
+    result = load_for_cli(None, notify=None)
+    assert result.ok and result.catalog.tools["bb-tides"].capabilities == ("tide-gauges",)
+    assert result.catalog.vocabulary.origins["tide-gauges"] == ("agency-a",)
+
+
+def test_the_tui_names_a_held_back_source_on_screen(two_agencies, capsys):
+    from tui.main import SbbApp
+
+    _, b = two_agencies
+    break_upstream(b)
+    runner.invoke(app, ["catalog", "pull"])
+
+    async def scenario():
+        app_ = SbbApp()
+        async with app_.run_test(size=(120, 40)) as pilot:
+            await app_.workers.wait_for_complete()
+            await pilot.pause()
+            messages = [str(n.message) for n in app_._notifications]
+            assert app_.catalog is not None and "bb-stats" in app_.catalog.tools
+            held = [m for m in messages if "held back" in m]
+            assert len(held) == 1 and "agency-b" in held[0] and "\n" not in held[0]
+
+    asyncio.run(scenario())
+    assert "held back" not in capsys.readouterr().err
