@@ -222,7 +222,7 @@ def _code_stamp() -> tuple:
     from catalog import countries, licences, model, schema, vocabulary
 
     modules = (_loader, model, schema, vocabulary, countries, licences)
-    return (CACHE_FORMAT, *(_stat(Path(m.__file__)) for m in modules))
+    return (CACHE_FORMAT, *(_stat(Path(m.__file__)) for m in modules), *(_stat(p) for p in licences.inputs()))
 
 
 def _cache_file(cache: Path, spec: SourceSpec, directory: Path) -> Path:

@@ -1,37 +1,189 @@
-"""Licences the engine recognises: SPDX ids approved by the Open Source Initiative.
+"""Licences as SPDX expressions: parsed and normalised, and judged open source or not.
 
-Source: https://opensource.org/licenses and https://spdx.org/licenses/ (OSI-approved column).
-An expression such as `MIT OR Apache-2.0` counts as open source when every id in it does.
+An expression (`MIT`, `MIT OR Apache-2.0`, `GPL-2.0-only WITH Classpath-exception-2.0`,
+`LicenseRef-proprietary`) is parsed with the `license-expression` library against the SPDX
+licence list it ships. Case and deprecated ids are normalised, with a note saying what
+changed (`mit` is written `MIT`; the deprecated `GPL-3.0` is read as `GPL-3.0-only`).
+`LicenseRef-<name>` (and `DocumentRef-<doc>:LicenseRef-<name>`) are the SPDX way to name a
+licence that has no SPDX id: they are kept verbatim, and are never open source. Anything
+else that is not an SPDX id, and any malformed expression (`MIT OR`), is an error.
+
+Open source means approved by the Open Source Initiative: the ids in `data/licences.toml`.
+An expression is open source when the choice it offers is: `A OR B` when either is, `A AND
+B` when both are, `A WITH exception` when `A` is (an SPDX exception only adds permissions).
+
+Parsing costs the library's import and its licence index (about 50 ms): it happens when a
+catalogue file is read, and the result — a `Licence`, the normalised text that knows whether
+it is open source — is what the parse cache keeps, so a run that reads the cache (every
+`sbb recommend` after the first) never imports the library.
 """
 
+from __future__ import annotations
+
+import functools
 import re
+from dataclasses import dataclass
+from pathlib import Path
 
-OSI_APPROVED = frozenset(
+DATA_FILE = Path(__file__).parent / "data" / "licences.toml"
+# SPDX 2.3 annex D: a user-defined licence reference, optionally in another document.
+LICENSE_REF = re.compile(r"^(DocumentRef-[A-Za-z0-9.-]+:)?LicenseRef-[A-Za-z0-9.-]+$")
+_WORD = re.compile(r"[^\s()]+")
+_OPERATORS = frozenset({"and", "or", "with"})
+
+
+class Licence(str):
+    """A normalised SPDX expression that knows whether it is open source.
+
+    It is the text itself (compares, hashes and prints as the expression); `open_source` was
+    worked out when it was parsed, so judging it needs no parsing again.
     """
-    0BSD AFL-3.0 AGPL-3.0-only AGPL-3.0-or-later Apache-2.0 APSL-2.0 Artistic-2.0 BSD-2-Clause
-    BSD-3-Clause BSL-1.0 CDDL-1.0 CECILL-2.1 CPAL-1.0 ECL-2.0 EFL-2.0 EPL-1.0 EPL-2.0
-    EUPL-1.1 EUPL-1.2 GPL-2.0-only GPL-2.0-or-later GPL-3.0-only GPL-3.0-or-later ISC
-    LGPL-2.1-only LGPL-2.1-or-later LGPL-3.0-only LGPL-3.0-or-later LPPL-1.3c MIT MIT-0
-    MPL-1.1 MPL-2.0 MS-PL MS-RL MulanPSL-2.0 NCSA OFL-1.1 OSL-3.0 PHP-3.01 PostgreSQL
-    Python-2.0 UPL-1.0 Unlicense W3C Zlib ZPL-2.1
-    """.split()
-)
-_ID = re.compile(r"[A-Za-z0-9.+-]+")
-_OPERATORS = {"AND", "OR", "WITH"}
+
+    open_source: bool
+
+    def __new__(cls, expression: str, open_source: bool) -> "Licence":
+        obj = super().__new__(cls, expression)
+        obj.open_source = open_source
+        return obj
+
+    def __reduce__(self):
+        return (Licence, (str(self), self.open_source))
 
 
-def licence_ids(expression: str) -> list[str]:
-    """The licence ids in an SPDX expression (operators and brackets dropped)."""
-    return [t for t in _ID.findall(expression) if t not in _OPERATORS and not t.endswith("-exception")]
+@dataclass(frozen=True)
+class Parsed:
+    """What parsing an expression found: the licence, or the error; notes on what was changed."""
+
+    licence: Licence | None
+    error: str = ""
+    notes: tuple[str, ...] = ()
+
+
+@functools.cache
+def osi_approved() -> frozenset[str]:
+    """The OSI-approved SPDX ids (from `data/licences.toml`)."""
+    import tomli
+
+    data = tomli.loads(DATA_FILE.read_text(encoding="utf-8"))
+    return frozenset(data["osi_approved"])
+
+
+@functools.cache
+def _licensing():
+    """The library's SPDX licensing, minus its own `LicenseRef-` names.
+
+    The library's index maps some `LicenseRef-` names to SPDX ids (`LicenseRef-MIT-Bootstrap`
+    to `MIT`); a catalogue's `LicenseRef-` names its own licence text, so they are left alone.
+    Approved ids newer than the library's index are added, so they parse too; and an approved
+    id is a licence, never an exception (the index files `MPL-2.0-no-copyleft-exception` as one).
+    """
+    from license_expression import build_spdx_licensing, get_license_index
+
+    index = []
+    known = set()
+    for entry in get_license_index():
+        key = entry.get("spdx_license_key") or ""
+        if not key or key.startswith("LicenseRef-"):
+            continue
+        aliases = [a for a in entry.get("other_spdx_license_keys") or () if not a.startswith("LicenseRef-")]
+        entry = {**entry, "other_spdx_license_keys": aliases}
+        if key in osi_approved():  # the index files a few SPDX licences as exceptions
+            entry["is_exception"] = False
+        index.append(entry)
+        known.add(key.casefold())
+        known.update(a.casefold() for a in aliases)
+    index += [{"spdx_license_key": key} for key in sorted(osi_approved()) if key.casefold() not in known]
+    return build_spdx_licensing(index)
+
+
+@functools.lru_cache(maxsize=4096)
+def parse(text: str) -> Parsed:
+    """Parse and normalise an SPDX expression; an error says what is wrong with it."""
+    if not isinstance(text, str) or not text.strip():
+        return Parsed(None, "an empty licence expression")
+    from license_expression import ExpressionError
+
+    licensing = _licensing()
+    try:
+        tree = licensing.parse(text, strict=True)
+    except ExpressionError as exc:
+        return Parsed(None, f"not a valid SPDX expression: {_reason(exc)}")
+    except Exception:  # the library fails on some malformed input with its own bugs, e.g. `()`
+        return Parsed(None, "not a valid SPDX expression")
+    if tree is None:
+        return Parsed(None, "an empty licence expression")
+    unknown = [k for k in licensing.unknown_license_keys(tree) if not LICENSE_REF.match(k)]
+    if unknown:
+        from catalog.problems import did_you_mean
+
+        key = unknown[0]
+        hint = did_you_mean(key, licensing.known_symbols) if " " not in key else ""
+        return Parsed(
+            None,
+            f"`{key}` is not an SPDX licence id{hint}; name a licence without one `LicenseRef-<name>` "
+            "(ids: https://spdx.org/licenses/)",
+        )
+    normalised = str(tree)
+    return Parsed(Licence(normalised, _open(tree)), notes=_notes(text, normalised, licensing))
+
+
+def _reason(exc: Exception) -> str:
+    """The library's message, without its internal token positions."""
+    message = str(exc).strip() or type(exc).__name__
+    return message.split(" for token:")[0].rstrip(".") if "for token" in message else message
+
+
+def _open(node) -> bool:
+    """Whether the parsed expression offers an OSI-approved way to use the software."""
+    from license_expression import AND, OR, LicenseWithExceptionSymbol
+
+    if isinstance(node, OR):
+        return any(_open(arg) for arg in node.args)
+    if isinstance(node, AND):
+        return all(_open(arg) for arg in node.args)
+    if isinstance(node, LicenseWithExceptionSymbol):
+        return node.license_symbol.key in osi_approved()
+    return getattr(node, "key", None) in osi_approved()
+
+
+def _notes(text: str, normalised: str, licensing) -> tuple[str, ...]:
+    """What normalising changed: each id whose case or deprecated form was corrected."""
+    if text == normalised:
+        return ()
+    notes: list[str] = []
+    for word in dict.fromkeys(_WORD.findall(text)):
+        if word.casefold() in _OPERATORS or word in licensing.known_symbols or LICENSE_REF.match(word):
+            continue
+        symbol = licensing.parse(word)
+        key = getattr(symbol, "key", None) or str(symbol)
+        if key.casefold() == word.casefold():
+            notes.append(f"`{word}` is written `{key}` (SPDX ids are case-sensitive in the catalogue)")
+        else:
+            notes.append(f"`{word}` is a deprecated SPDX id: read as `{key}`")
+    if not notes:
+        notes.append(f"written `{normalised}` (SPDX operators in capitals, one space apart)")
+    return tuple(notes)
+
+
+def inputs() -> tuple[Path, ...]:
+    """The files whose change alters a parse: the approval list and the library's licence index
+    (found without importing the library). Parse caches are keyed by them."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("license_expression")
+    library = Path(spec.origin).parent / "data" / "scancode-licensedb-index.json" if spec and spec.origin else None
+    return (DATA_FILE,) + ((library,) if library else ())
+
+
+def normalise(text: str) -> Licence | None:
+    """The normalised licence of an expression, or None when it is not a valid one."""
+    return parse(text).licence
 
 
 def is_open_source(expression: str) -> bool:
-    """Every licence in the expression is OSI-approved."""
-    ids = licence_ids(expression)
-    return bool(ids) and all(i in OSI_APPROVED for i in ids)
-
-
-def is_known(expression: str) -> bool:
-    """Every id is OSI-approved or a LicenseRef."""
-    ids = licence_ids(expression)
-    return bool(ids) and all(i in OSI_APPROVED or i.startswith("LicenseRef-") for i in ids)
+    """Whether an SPDX expression lets the software be used under OSI-approved terms."""
+    verdict = getattr(expression, "open_source", None)
+    if verdict is not None:
+        return verdict
+    licence = normalise(expression)
+    return bool(licence is not None and licence.open_source)

@@ -18,7 +18,7 @@ import tomli
 
 from catalog import schema
 from catalog.countries import is_location
-from catalog.licences import is_known
+from catalog import licences
 from catalog import assurance
 from catalog.model import Caveat, Catalog, Fact, Option, SecurityAssessment, Source, Tool
 from catalog.problems import Problem, did_you_mean, format_path, key_lines, line_of, read_text, toml_problem
@@ -210,15 +210,13 @@ class ToolReader:
 
     def _spdx(self, value: Any, spec: Field, path: tuple) -> Any:
         if not isinstance(value, str) or not value.strip():
-            return self.expected(path, "an SPDX licence id", value)
-        if not is_known(value):
-            self.problem(
-                path,
-                f"`{value}` is not an OSI-approved SPDX id; use `LicenseRef-proprietary` "
-                "or `LicenseRef-<name>` for others",
-                "warning",
-            )
-        return value
+            return self.expected(path, "an SPDX licence expression", value)
+        parsed = licences.parse(value)
+        if parsed.licence is None:
+            return self.fail(path, f"`{value}`: {parsed.error}")
+        for note in parsed.notes:
+            self.problem(path, note, "warning")
+        return parsed.licence
 
     def _retention(self, value: Any, spec: Field, path: tuple) -> Any:
         if value == "unlimited" or (isinstance(value, int) and not isinstance(value, bool) and value > 0):

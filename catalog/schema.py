@@ -127,7 +127,7 @@ SECTIONS: dict[str, dict[str, Field]] = {
         ),
     },
     "lock_in": {
-        "licence": Field("spdx", "SPDX licence id of the software; `LicenseRef-proprietary`."),
+        "licence": Field("spdx", "SPDX licence expression of the software; `LicenseRef-proprietary` for a closed product."),
         "open_standards": Field("list-str", "Open standards and formats it speaks."),
         "independent_providers": Field(
             "bool", "Other providers can host or support it (a real exit path)."

@@ -111,7 +111,7 @@ def test_control_characters_and_non_utf8_are_refused(tmp_path):
 
 
 def test_soft_problems_are_warnings_not_errors(tmp_path):
-    text = GOOD.replace('licence = "MIT"\nopen_standards', 'licence = "Frobnicate-1.0"\nopen_standards')
+    text = GOOD.replace('licence = "MIT"\nopen_standards', 'licence = "mit"\nopen_standards')
     a, b = text.index("[[sources]]"), text.index("[[options]]")
     text = text[:a] + text[b:]
     text = text.replace('sources = ["licence"]', "").replace('sources = ["hosting"]', "")
@@ -119,7 +119,8 @@ def test_soft_problems_are_warnings_not_errors(tmp_path):
     result = load_catalog([tmp_path])
     assert result.ok, messages(result)
     warnings = "\n".join(str(p) for p in result.warnings)
-    assert "no [[sources]]" in warnings and "Frobnicate-1.0" in warnings
+    assert "no [[sources]]" in warnings and "`mit` is written `MIT`" in warnings
+    assert result.catalog.tools["alpha-analytics"].options[0].value("lock_in.licence") == "MIT"
 
 
 def test_missing_directory_and_empty_directory(tmp_path):
