@@ -490,15 +490,31 @@ def merge_tool(versions: list[Tool], conflicts: list[Conflict]) -> Tool:
             labels.setdefault(option.id, []).append(tool.origin)
     merged_options = tuple(merge_option(first.id, opts, conflicts, labels[oid]) for oid, opts in options.items())
     names = [t.name for t in versions[1:] if t.name.casefold() != first.name.casefold()]
+    # What a tool is called and what it does are claims like any fact: the highest-precedence
+    # source's stand, and a source that renames or widens a tool defined elsewhere is a conflict.
+    for key in ("name", "capabilities"):
+        claims = _claims([(getattr(t, key), t.origin) for t in versions])
+        if len(claims) > 1:
+            conflicts.append(Conflict(first.id, "", key, claims))
     return replace(
         first,
         options=merged_options,
         aliases=_union([first.aliases, *(t.aliases for t in versions[1:]), names]),
-        capabilities=_union([t.capabilities for t in versions]),
+        capabilities=first.capabilities,
         repository=first.repository or next((t.repository for t in versions if t.repository), ""),
         sources=tuple(sources),
         origins=tuple(dict.fromkeys(o for t in versions for o in (t.origins or (t.origin,)) if o)),
     )
+
+
+def _claims(stated: list[tuple[Any, str]]) -> tuple[tuple[Any, tuple[str, ...]], ...]:
+    """(value, sources) for each distinct value stated, the first source's value first."""
+    groups: dict[Any, tuple[Any, list[str]]] = {}
+    for value, origin in stated:
+        group = groups.setdefault(_norm(value), (value, []))
+        if origin not in group[1]:
+            group[1].append(origin)
+    return tuple((value, tuple(origins)) for value, origins in groups.values())
 
 
 def _union(groups) -> tuple[str, ...]:
@@ -568,11 +584,9 @@ def merge_option(tool_id: str, versions: list[Option], conflicts: list[Conflict]
         return first
     labels = labels or [_option_origin(o) for o in versions]
     for attribute in ("origin", "deployment"):
-        claims: dict[Any, list[str]] = {}
-        for option, origin in zip(versions, labels):
-            claims.setdefault(getattr(option, attribute), []).append(origin)
+        claims = _claims([(getattr(option, attribute), origin) for option, origin in zip(versions, labels)])
         if len(claims) > 1:
-            conflicts.append(Conflict(tool_id, first.id, attribute, tuple((v, tuple(o)) for v, o in claims.items())))
+            conflicts.append(Conflict(tool_id, first.id, attribute, claims))
     facts: dict[str, Fact] = {}
     keys = dict.fromkeys(k for option in versions for k in option.facts)
     for key in keys:

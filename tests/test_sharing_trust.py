@@ -204,3 +204,98 @@ def test_the_tui_names_a_held_back_source_on_screen(two_agencies, capsys):
 
     asyncio.run(scenario())
     assert "held back" not in capsys.readouterr().err
+
+
+# -- a source cannot quietly rename or widen a tool defined elsewhere ----------------------------
+def test_widening_or_renaming_a_tool_defined_elsewhere_is_a_conflict(tmp_path):
+    a = git_catalogue(tmp_path / "agency-a", {"shared-stats": entry("Shared Stats", "https://stats.example.org")})
+    b = git_catalogue(tmp_path / "agency-b", {"shared-stats": entry(
+        "Shared Stats Suite", "https://stats.example.org", capabilities=["web-analytics", "surveys"],
+        extra_option=None,
+    )})
+    # agency-b also says the self-hosted option is a hosted commercial product.
+    text = (b / "catalogue" / "tools" / "shared-stats.toml").read_text()
+    text = text.replace('origin = "open-source"', 'origin = "commercial"').replace('deployment = "self-hosted"', 'deployment = "hosted"')
+    (b / "catalogue" / "tools" / "shared-stats.toml").write_text(text)
+    commit(b, "widen")
+    configure(a, b)
+    assert runner.invoke(app, ["catalog", "pull"]).exit_code == OK
+    result = load_for_cli(None, notify=None)
+    tool = result.catalog.tools["shared-stats"]
+    # The highest-precedence source's stand is what is read: no widening, no renaming.
+    assert tool.capabilities == ("web-analytics",) and tool.name == "Shared Stats"
+    assert result.catalog.with_capability("surveys") == ()
+    assert (tool.options[0].origin, tool.options[0].deployment) == ("open-source", "self-hosted")
+    found = {(c.option, c.key): c.claims for c in result.conflicts}
+    assert found[("", "capabilities")] == ((("web-analytics",), ("agency-a",)), (("web-analytics", "surveys"), ("agency-b",)))
+    assert found[("", "name")] == (("Shared Stats", ("agency-a",)), ("Shared Stats Suite", ("agency-b",)))
+    assert found[("self-hosted", "origin")] == (("open-source", ("agency-a",)), ("commercial", ("agency-b",)))
+    assert found[("self-hosted", "deployment")] == (("self-hosted", ("agency-a",)), ("hosted", ("agency-b",)))
+    out = runner.invoke(app, ["catalog", "conflicts", "--strict"])
+    assert out.exit_code == PROBLEMS
+    assert "shared-stats  capabilities  (Shared Stats)" in out.stdout
+    assert "other: [web-analytics, surveys]" in out.stdout and "per agency-b" in out.stdout
+    # A search by the other name still finds the tool.
+    assert "Shared Stats Suite" in tool.aliases
+
+
+def test_the_same_capabilities_in_another_order_are_no_conflict(tmp_path):
+    a = git_catalogue(tmp_path / "agency-a", {"t": entry("T", "https://t.example.org", capabilities=["web-analytics", "surveys"])})
+    b = git_catalogue(tmp_path / "agency-b", {"t": entry("t", "https://t.example.org", capabilities=["surveys", "web-analytics"])})
+    configure(a, b)
+    runner.invoke(app, ["catalog", "pull"])
+    result = load_for_cli(None, notify=None)
+    assert result.conflicts == []
+
+
+# -- vocabularies are federated with provenance ---------------------------------------------------
+VOCAB = 'schema_version = 1\n[[capability]]\nid = "tide-gauges"\nlabel = "{label}"\ngoals = ["monitoring"]\narea = "environment"\n'
+
+
+def test_a_term_from_another_agency_is_used_shown_and_a_different_definition_warned(tmp_path):
+    ours = write_dir(tmp_path / "ours", {"our-tides": entry("Our Tides", "https://ours.example.org", capabilities=["tide-gauges"])})
+    theirs = write_dir(tmp_path / "theirs", {"their-tides": entry("Their Tides", "https://theirs.example.org", capabilities=["tide-gauges"])})
+    (theirs / "capabilities.toml").write_text(VOCAB.format(label="Tide gauges"))
+    (ours / "capabilities.toml").write_text(VOCAB.format(label="Sea level sensors"))
+    configure_dirs(ours, theirs)
+    notes = []
+    result = load_for_cli(None, notify=notes.append)
+    assert {"our-tides", "their-tides"} <= set(result.catalog.tools) and notes == []
+    assert result.catalog.vocabulary.origins["tide-gauges"] == ("ours", "theirs")
+    assert result.catalog.vocabulary.capabilities["tide-gauges"].label == "Sea level sensors"  # precedence
+    [warning] = [p for p in result.problems if "tide-gauges" in p.key]
+    assert warning.severity == "warning" and "defined differently (label) by ours" in warning.message
+    shown = runner.invoke(app, ["catalog", "sources"])
+    assert "vocabulary adds: tide-gauges" in shown.stdout
+    data = json.loads(runner.invoke(app, ["catalog", "sources", "-f", "json"]).stdout)
+    assert [s["terms"] for s in data["sources"]] == [["tide-gauges"], ["tide-gauges"]]
+
+
+def test_an_unknown_term_is_a_visible_problem_not_a_silent_drop(tmp_path):
+    ours = write_dir(tmp_path / "ours", {"our-stats": entry("Our Stats", "https://ours.example.org")})
+    theirs = write_dir(tmp_path / "theirs", {
+        "their-tides": entry("Their Tides", "https://theirs.example.org", capabilities=["tide-gauges"]),
+        "their-stats": entry("Their Stats", "https://stats.theirs.example.org"),
+    })
+    configure_dirs(ours, theirs)
+    notes = []
+    result = load_for_cli(None, notify=notes.append)
+    assert "their-stats" in result.catalog.tools and "their-tides" not in result.catalog.tools
+    assert notes == ["note: catalogue source `theirs`: 1 entry error(s), those entries skipped (see `sbb catalog sources`)"]
+    assert any("unknown capability `tide-gauges`" in p.message and p.file.endswith("their-tides.toml") for p in result.problems)
+    rec = runner.invoke(app, ["recommend", "-c", "web-analytics"])
+    assert "`theirs`: 1 entry error(s)" in rec.stderr
+    shown = runner.invoke(app, ["catalog", "sources"])
+    assert shown.exit_code == PROBLEMS and "1 entry error(s): those entries are skipped" in shown.stdout
+
+
+def write_dir(directory, entries):
+    from tests.sharing_helpers import write_catalogue
+
+    return write_catalogue(directory, entries)
+
+
+def configure_dirs(*directories) -> None:
+    path = config_dir() / "sources.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("bundled = false\n" + "".join(f'[[sources]]\nname = "{d.name}"\npath = "{d}"\n' for d in directories))
