@@ -67,7 +67,7 @@ def main_callback(ctx: typer.Context) -> None:
 def recommend(
     profile: Optional[Path] = typer.Option(None, "--profile", "-p", help="Requirements profile (TOML)."),
     catalog: Optional[List[Path]] = typer.Option(None, "--catalog", help="Catalogue directory (repeatable). Default: the bundled catalogue plus configured sources."),
-    fmt: str = typer.Option("table", "--format", "-f", help="table, json, markdown or record (a decision record)."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, json, markdown, or madr (a MADR 4.0 decision record; `record` is the same)."),
     strict: bool = typer.Option(False, "--strict", help="Exclude options whose hard requirements are unknown."),
     capability: Optional[List[str]] = typer.Option(None, "--capability", "-c", help="A capability needed (hard; repeatable; typos forgiven)."),
     goal: Optional[List[str]] = typer.Option(None, "--goal", help="An agency goal (monitoring, communication, engagement, collaboration, delivery); sets the scope when no capability is named."),
@@ -81,6 +81,8 @@ def recommend(
     unique: Optional[List[str]] = typer.Option(None, "--unique-requirement", help="A stated unique requirement (justifies build)."),
     must_control_code: bool = typer.Option(False, "--must-control-code", help="The agency must control the code (justifies build)."),
     title: Optional[str] = typer.Option(None, "--title", help="Title of the report."),
+    policy: Optional[List[str]] = typer.Option(None, "--policy", help="A policy pack to apply: it-cad68, au-dta-reuse, us-m-16-21, uk-tcop or a pack file (repeatable)."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Judge as of this date (YYYY-MM-DD); with it, the same input gives the same bytes."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (never overwrites; see --force)."),
     force: bool = typer.Option(False, "--force", help="Allow --output to replace an existing file."),
 ) -> None:
@@ -90,18 +92,26 @@ def recommend(
     """
     from recommender.render import FORMATS
 
-    if fmt not in FORMATS:
-        err(f"unknown format `{fmt}`: use one of {', '.join(FORMATS)}")
+    names = [f for f in FORMATS if f != "record"] + ["madr", "record"]
+    if fmt not in names:
+        err(f"unknown format `{fmt}`: use one of {', '.join(names)}")
         raise typer.Exit(BAD_INPUT)
+    day = parse_as_of(as_of)
     if output is not None and output.exists() and not force:
         err(f"{output} already exists; choose another file or pass --force to replace it")
         raise typer.Exit(BAD_INPUT)
     loaded = load(catalog)
-    the_profile = build_profile(loaded.catalog.vocabulary, profile, capability, hard, soft, country, level, stance, ops_capacity, skill, unique, must_control_code, title, goals=goal)
+    the_profile = build_profile(loaded.catalog.vocabulary, profile, capability, hard, soft, country, level, stance, ops_capacity, skill, unique, must_control_code, title, goals=goal, policies=policy, as_of=day)
     from recommender.engine import recommend as run
 
     rec = run(loaded.catalog, the_profile, strict=strict)
-    text = FORMATS[fmt](rec)
+    if fmt in ("madr", "record"):
+        from recommender.madr import RecordMeta, catalogue_sources, to_madr, tool_version
+
+        meta = RecordMeta(as_of=day, tool_version=tool_version(), profile_ref=str(profile or ""), sources=catalogue_sources(loaded))
+        text = to_madr(rec, meta)
+    else:
+        text = FORMATS[fmt](rec)
     if output is not None:
         from catalog.files import write_atomic
 
@@ -112,7 +122,20 @@ def recommend(
     raise typer.Exit(ONLY_BUILD if rec.only_build else OK)
 
 
-def build_profile(vocabulary, profile_path, capability, hard, soft, country, level, stance, ops_capacity, skill, unique, must_control_code, title, allow_empty=False, goals=None):
+def parse_as_of(text: Optional[str]):
+    """The `--as-of` date, or None; exits 2 on a malformed date."""
+    if text is None:
+        return None
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        err(f"--as-of: expected a date YYYY-MM-DD, found {text!r}")
+        raise typer.Exit(BAD_INPUT) from None
+
+
+def build_profile(vocabulary, profile_path, capability, hard, soft, country, level, stance, ops_capacity, skill, unique, must_control_code, title, allow_empty=False, goals=None, policies=None, as_of=None):
     """A profile from a file and/or flags; flags add to or override the file. Exits 2 on problems."""
     from recommender.profile import Profile, Requirement, parse_flag_value, read_profile
     from recommender.profile import ProfileReader
@@ -178,6 +201,15 @@ def build_profile(vocabulary, profile_path, capability, hard, soft, country, lev
             merged["skills"] = list(dict.fromkeys(merged["skills"] + list(skill)))
         ctx = reader.read_context({k: v for k, v in merged.items() if v not in ("", [])})
         problems += reader.problems
+    packs = base.policies
+    if policies:
+        from recommender.policy import load_packs
+
+        extra, found = load_packs(policies)
+        problems += found
+        packs = packs + tuple(k for k in extra if all(k.id != have.id for have in packs))
+    if as_of is not None:
+        ctx = replace(ctx, today=as_of)
     if any(p.severity == "error" for p in problems):
         raise fail(problems, "the profile")
     for p in problems:
@@ -190,6 +222,7 @@ def build_profile(vocabulary, profile_path, capability, hard, soft, country, lev
         unique_requirements=base.unique_requirements + tuple(unique or ()),
         must_control_code=base.must_control_code or must_control_code,
         goals=tuple(dict.fromkeys(base.goals + tuple(goals or ()))),
+        policies=packs,
     )
 
 
@@ -289,3 +322,4 @@ def crash_report() -> str:
     return f"Details for a bug report: {path}"
 from recommender import catalog_cli  # noqa: E402,F401  (registers the `catalog` subcommands)
 from recommender import sharing_cli  # noqa: E402,F401  (registers the sharing subcommands)
+from recommender import decide_cli  # noqa: E402,F401  (registers `decide`)

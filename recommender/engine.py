@@ -11,6 +11,7 @@ from functools import cached_property
 
 from catalog.model import Catalog, Option, Source, Tool
 from catalog.schema import STEP_OF_ORIGIN
+from recommender.policy import Policy, policy_for
 from recommender.profile import Profile, Requirement
 from recommender.requirements import FAIL, KINDS, PASS, UNKNOWN, Context, Outcome
 from recommender.risks import Risk, assess, build_risks
@@ -192,6 +193,8 @@ class Recommendation:
     total_options: int
     strict: bool
     integration_work: str = ""
+    excluded: tuple[Assessment, ...] = ()  # every option examined and excluded, in ladder order
+    policy: "Policy | None" = None  # the policy packs applied (recommender.policy)
 
     @cached_property
     def counts(self) -> dict[str, int]:
@@ -298,9 +301,13 @@ def recommend(catalog: Catalog, profile: Profile, strict: bool = False, judge: J
     """Judge every option in scope, rank the survivors on the ladder, and gate build."""
     profile = profile.effective()
     basis = Basis(profile, judge)
+    policy = policy_for(profile)
+    if policy is not None:  # policy gates and preferences join the profile's requirements
+        basis = policy.extend(basis)
+    rank_key = policy.rank_key(Assessment.rank_key) if policy else Assessment.rank_key
     assessed = [_judge(t, o, basis, strict) for t in in_scope(catalog, profile) for o in t.options]
-    kept = sorted((a for a in assessed if a.status != EXCLUDED), key=Assessment.rank_key)
-    excluded = [a for a in assessed if a.status == EXCLUDED]
+    kept = sorted((a for a in assessed if a.status != EXCLUDED), key=rank_key)
+    excluded = sorted((a for a in assessed if a.status == EXCLUDED), key=rank_key)
 
     def blocking(a: Assessment) -> tuple[int, ...]:
         return a.failed_at + (a.unknown_at if strict else ())
@@ -316,9 +323,9 @@ def recommend(catalog: Catalog, profile: Profile, strict: bool = False, judge: J
         if len(blocked) == 1:
             alone[blocked[0]] = alone.get(blocked[0], 0) + 1
     relaxation = [
-        Relaxation(req, alone.get(i, 0)) for i, req in enumerate(profile.requirements) if req.hard
+        Relaxation(req, alone.get(i, 0)) for i, req in enumerate(basis.requirements) if req.hard
     ]
-    order = {r.kind: i for i, r in enumerate(profile.hard)}
+    order = {r.kind: i for i, r in enumerate(r for r in basis.requirements if r.hard)}
     relaxation.sort(key=lambda r: (-r.removes, order[r.requirement.kind]))
 
     build = _build_gate(profile, kept, near, assessed)
@@ -332,6 +339,8 @@ def recommend(catalog: Catalog, profile: Profile, strict: bool = False, judge: J
         total_options=catalog.option_count(),
         strict=strict,
         integration_work=_integration_work(profile, kept),
+        excluded=tuple(excluded),
+        policy=policy,
     )
 
 

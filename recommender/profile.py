@@ -17,7 +17,7 @@ from recommender.requirements import KINDS, Context
 PROFILE_VERSION = 1
 STANCES = ("leader", "supporter", "observer")
 CAPACITY = ("none", "low", "medium", "high")
-TOP_KEYS = ("schema_version", "title", "description", "goals", "context", "hard", "soft", "build")
+TOP_KEYS = ("schema_version", "title", "description", "goals", "policies", "context", "hard", "soft", "build", "evidence")
 CONTEXT_KEYS = ("country", "level", "stance", "ops_capacity", "skills")
 BUILD_KEYS = ("unique_requirements", "must_control_code")
 
@@ -48,6 +48,8 @@ class Profile:
     unique_requirements: tuple[str, ...] = ()
     must_control_code: bool = False
     goals: tuple[str, ...] = ()  # agency goals; they set the scope when no capability is named
+    policies: tuple = ()  # policy packs applied (recommender.policy.Pack)
+    evidence: tuple = ()  # evidence the packs ask for: ((id, (row, ...)), ...), rows of (field, text)
 
     @property
     def hard(self) -> tuple[Requirement, ...]:
@@ -126,6 +128,10 @@ class Profile:
             build["must_control_code"] = True
         if build:
             data["build"] = build
+        if self.policies:
+            data["policies"] = [p.ref for p in self.policies]
+        if self.evidence:
+            data["evidence"] = {eid: [dict(row) for row in rows] for eid, rows in self.evidence}
         return data
 
     def to_toml(self) -> str:
@@ -180,9 +186,31 @@ class ProfileReader:
                     continue
                 requirements.append(requirement)
         unique, control = self.read_build(data.get("build", {}))
+        policies, evidence = self.read_policies(data.get("policies", [])), ()
+        if "evidence" in data:
+            from recommender.policy import read_evidence
+
+            evidence = read_evidence(data["evidence"], self.problem)
         if any(p.severity == "error" for p in self.problems):
             return None
-        return Profile(title, description, tuple(requirements), context, unique, control, goals)
+        return Profile(title, description, tuple(requirements), context, unique, control, goals, policies, evidence)
+
+    def read_policies(self, raw: Any) -> tuple:
+        """Policy packs by built-in id or by path (relative to the profile file)."""
+        if not raw:
+            return ()
+        if not isinstance(raw, list) or not all(isinstance(r, str) for r in raw):
+            self.problem(("policies",), "expected an array of policy ids or pack files")
+            return ()
+        from recommender.policy import load_packs
+
+        packs, problems = load_packs(raw, Path(self.name).parent)
+        for p in problems:
+            if p.file == "--policy":
+                self.problem(("policies",), p.message)
+            else:
+                self.problems.append(p)
+        return packs
 
     def read_goals(self, raw: Any) -> tuple[str, ...]:
         if not isinstance(raw, list) or not all(isinstance(g, str) for g in raw):

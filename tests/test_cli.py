@@ -37,7 +37,7 @@ def test_recommend_every_format(fmt):
     if fmt == "table":
         assert max(len(line) for line in out.splitlines()) <= 80
     if fmt == "record":
-        assert "Decision record" in out and "Who does what" in out
+        assert "## Decision Outcome" in out and "Who does what" in out
 
 
 def test_only_build_exit_code_and_build_in_json():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -56,3 +57,21 @@ def test_leader_carries_everything_and_observer_leaves_a_gap():
 @pytest.mark.parametrize("deployment", ["hosted", "self-hosted"])
 def test_every_stance_covers_all_six_roles(stance, deployment):
     assert [d.role for d in duties(stance, deployment)] == list(ROLES)
+
+
+def test_policies_doc_names_every_pack_key():
+    from recommender import policy
+
+    text = (ROOT / "recommender" / "POLICIES.md").read_text()
+    keys = {*policy.TOP_KEYS, *policy.SOURCE_KEYS, *policy.RUNG_KEYS, *policy.GATE_KEYS, *policy.PREFERENCE_KEYS, *policy.EVIDENCE_KEYS, *policy.SECTION_KEYS}
+    assert [k for k in sorted(keys) if not re.search(rf"^\[?\[?{k}\b", text, re.M) and f"{k} =" not in text] == []
+    assert all(kind in text for kind in policy.SECTION_KINDS)
+    readme = (ROOT / "README.md").read_text()
+    assert all(f"### `{pack}`" in readme for pack in policy.builtin_ids())
+
+
+def test_profile_doc_names_every_top_key():
+    from recommender.profile import TOP_KEYS
+
+    text = (ROOT / "recommender" / "PROFILE.md").read_text()
+    assert [k for k in TOP_KEYS if not re.search(rf"^\[?\[?{k}\b", text, re.M)] == []

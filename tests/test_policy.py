@@ -1,0 +1,272 @@
+"""Policy packs: read and validated like catalogue files, applied by the engine (ladder order,
+gates, preferences), and their sections and evidence in the decision record."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+from typer.testing import CliRunner
+
+from recommender.cli import app
+from recommender.engine import EXCLUDED, TO_VERIFY, recommend
+from recommender.exits import BAD_INPUT, OK
+from recommender.madr import RecordMeta, to_madr
+from recommender.policy import builtin_ids, load_pack, load_packs, parse_pack
+from recommender.profile import parse_profile
+from tests.conftest import FIXTURE_CATALOG, profile
+
+runner = CliRunner()
+CAT = ["--catalog", str(FIXTURE_CATALOG)]
+
+
+def run(*args):
+    return runner.invoke(app, list(args))
+
+
+def with_packs(p, *ids):
+    packs, problems = load_packs(ids)
+    assert problems == []
+    return replace(p, policies=packs)
+
+
+def ids(rec):
+    return [a.key for a in rec.options]
+
+
+def test_builtin_packs_load_and_every_rule_cites_a_source():
+    assert builtin_ids() == ("au-dta-reuse", "it-cad68", "uk-tcop", "us-m-16-21")
+    for pack_id in builtin_ids():
+        pack, problems = load_pack(pack_id)
+        assert problems == [] and pack is not None, problems
+        urls = {s.url for s in pack.sources}
+        rules = [*pack.ladder, *pack.gates, *pack.preferences, *pack.evidence, *pack.sections]
+        assert rules
+        for rule in rules:
+            assert rule.cites and all(c.url in urls for c in rule.cites), (pack_id, rule)
+
+
+def test_a_hostile_pack_gets_every_problem_with_line_and_key(tmp_path):
+    text = """schema_version = 1
+id = "mine"
+name = "Our agency"
+summary = "x"
+colour = "red"
+
+[[sources]]
+id = "rule"
+title = "Our rule"
+url = "ftp://nowhere"
+
+[[ladder]]
+id = "first"
+label = "First"
+origins = ["vendor"]
+cites = ["rule"]
+
+[[gates]]
+id = "g"
+label = "G"
+requirement = "fulll_export"
+value = true
+cites = ["nosuch: 1"]
+
+[[preferences]]
+requirement = "open_source"
+value = true
+weight = 11
+cites = ["rule"]
+
+[[sections]]
+kind = "poem"
+title = "P"
+cites = ["rule"]
+"""
+    pack, problems = parse_pack(text, "mine.toml", "mine.toml")
+    assert pack is None
+    found = {(p.line, p.key) for p in problems}
+    assert (5, "colour") in found
+    assert (10, "sources[1].url") in found
+    assert (15, "ladder[1].origins") in found
+    assert (21, "gates[1].requirement") in found
+    assert (23, "gates[1].cites") in found
+    assert (28, "preferences[1].weight") in found
+    assert (32, "sections[1].kind") in found
+    assert all(p.file == "mine.toml" for p in problems)
+    assert any("did you mean `full_export`" in p.message for p in problems)
+    bad, problems = parse_pack("id = [", "broken.toml", "broken.toml")
+    assert bad is None and problems[0].line == 1 and "invalid TOML" in problems[0].message
+
+
+def test_unknown_policy_and_bad_pack_file_exit_2(tmp_path):
+    result = run("recommend", *CAT, "-c", "web-analytics", "--policy", "it-cad86")
+    assert result.exit_code == BAD_INPUT
+    assert "unknown policy `it-cad86`" in result.output and "did you mean `it-cad68`" in result.output
+    bad = tmp_path / "ours.toml"
+    bad.write_text('schema_version = 1\nid = "ours"\n')
+    result = run("recommend", *CAT, "-c", "web-analytics", "--policy", str(bad))
+    assert result.exit_code == BAD_INPUT
+    assert f"{bad}:" in result.output and "Traceback" not in result.output
+
+
+def test_agid_gates_exclude_proprietary_options_that_fail_any_of_the_five(fixture_catalog):
+    p = with_packs(profile(("capabilities", ("web-analytics",))), "it-cad68")
+    rec = recommend(fixture_catalog, p)
+    beta = next(a for a in rec.excluded if a.key == "beta-insights/cloud")
+    failed = {v.requirement for v in beta.failed}
+    assert failed == {"policy:it-cad68/data-protection", "policy:it-cad68/accessibility", "policy:it-cad68/export"}
+    # An MIT-licensed vendor cloud is not proprietary: the conditions do not apply to it.
+    cloud = next(a for a in rec.options if a.key == "alpha-analytics/cloud")
+    gates = [v for v in cloud.verdicts if v.requirement.startswith("policy:")]
+    assert len(gates) == 5 and all(v.fact.startswith("does not apply") for v in gates)
+    # A commercial option whose licence is not stated is held to the conditions, as unknowns.
+    zeta = next(a for a in rec.options if a.key == "zeta-unknown/cloud")
+    assert zeta.status == TO_VERIFY and len(zeta.unknown) == 5
+    assert all("licence not stated" in v.fact for v in zeta.unknown)
+    strict = recommend(fixture_catalog, p, strict=True)
+    assert "zeta-unknown/cloud" not in ids(strict)
+    # Without the policy, Beta Insights stays.
+    assert "beta-insights/cloud" in ids(recommend(fixture_catalog, profile(("capabilities", ("web-analytics",)))))
+
+
+def test_agid_export_gate_wants_free_export_in_an_open_format(fixture_catalog):
+    from recommender.policy import _free_open_export
+    from recommender.requirements import Context
+
+    alpha = fixture_catalog.tools["alpha-analytics"]
+    beta = fixture_catalog.tools["beta-insights"]
+    formats = ("csv", "json")
+    assert _free_open_export(formats, beta, beta.options[0], Context()).result == "fail"  # paid
+    assert _free_open_export(formats, alpha, alpha.options[0], Context()).result == "unknown"  # free? not stated
+    zeta = fixture_catalog.tools["zeta-unknown"]
+    assert _free_open_export(formats, zeta, zeta.options[0], Context()).result == "unknown"
+
+
+def test_agid_ladder_puts_pa_reuse_before_open_source(fixture_catalog):
+    base = profile(("capabilities", ("email-notifications",)), soft=[("self_hosted", True, 3)])
+    assert ids(recommend(fixture_catalog, base)) == ["gamma-notify/code", "gamma-notify/service"]
+    agid = recommend(fixture_catalog, with_packs(base, "it-cad68"))
+    assert ids(agid) == ["gamma-notify/service", "gamma-notify/code"]
+
+
+def test_m_16_21_weighs_open_source_and_commercial_on_a_level_field(fixture_catalog):
+    base = profile(("capabilities", ("web-analytics",)), soft=[("self_hosted", False, 5)])
+    assert ids(recommend(fixture_catalog, base))[0] == "alpha-analytics/self-hosted"  # share first
+    level = recommend(fixture_catalog, with_packs(base, "us-m-16-21"))
+    assert ids(level)[-1] == "alpha-analytics/self-hosted"  # lowest score on a level field
+    assert ids(level)[0] == "alpha-analytics/cloud"
+    # Existing Federal solutions still come first.
+    notify = profile(("capabilities", ("email-notifications",)), soft=[("self_hosted", True, 3)])
+    assert ids(recommend(fixture_catalog, with_packs(notify, "us-m-16-21")))[0] == "gamma-notify/service"
+
+
+def test_tcop_adds_its_preferences_unless_the_profile_weighs_them(fixture_catalog):
+    base = profile(("capabilities", ("web-analytics",)), soft=[("open_source", True, 5)])
+    rec = recommend(fixture_catalog, with_packs(base, "uk-tcop"))
+    top = rec.options[0]
+    assert top.score_max == 5 + 2 + 1 + 2  # open_standards, min_agencies, max_exit_cost; open_source is the profile's
+    kinds = [v.requirement for v in top.verdicts if not v.hard]
+    assert kinds.count("open_source") == 1 and {"open_standards", "min_agencies", "max_exit_cost"} <= set(kinds)
+    text = to_madr(rec, RecordMeta())
+    assert "### Technology Code of Practice points 3, 4, 8 and 11; Service Standard point 11" in text
+    assert "| open source (point 3) |" in text
+    assert "Preference, weight 2 (uk-tcop): max exit cost" in text
+
+
+def test_agid_record_has_the_comparative_assessment_and_the_impossibility(fixture_catalog):
+    p = with_packs(
+        profile(("capabilities", ("web-analytics",)), ("self_hosted", False), ("residency", ("FR",))), "it-cad68"
+    )
+    rec = recommend(fixture_catalog, p)
+    assert ids(rec) == ["zeta-unknown/cloud"]
+    text = to_madr(rec, RecordMeta())
+    assert "### Valutazione comparativa (comparative assessment)" in text
+    table = text.split("### Valutazione comparativa")[1].split("###")[0]
+    for key in ("alpha-analytics/self-hosted", "alpha-analytics/cloud", "zeta-unknown/cloud", "beta-insights/cloud"):
+        assert f"`{key}`" in table
+    assert "| Cloud or proprietary software under a licence | chosen |" in table
+    impossibility = text.split("### Accertamento impossibilità")[1].split("###")[0]
+    assert "`alpha-analytics/self-hosted`" in impossibility and "`alpha-analytics/cloud`" in impossibility
+    assert "data residency: FR (catalogue: stored in DE)" in impossibility
+    assert "`beta-insights/cloud`" not in impossibility
+    assert "CAD art. 68, comma 1-ter" in impossibility
+    # The AgID conditions the chosen proprietary option must still meet go to the checklist.
+    confirmation = text.split("### Confirmation")[1].split("## ")[0]
+    assert "minimum security levels set for public administrations" in confirmation
+    # When an open-source option fits, no impossibility needs justifying.
+    fits = recommend(fixture_catalog, with_packs(profile(("capabilities", ("web-analytics",))), "it-cad68"))
+    assert "Not required" in to_madr(fits, RecordMeta()).split("### Accertamento impossibilità")[1].split("###")[0]
+
+
+def test_dta_evidence_table_and_missing_evidence(fixture_catalog):
+    text = """schema_version = 1
+title = "Web analytics"
+policies = ["au-dta-reuse"]
+[hard]
+capabilities = ["web-analytics"]
+[[evidence.systems_investigated]]
+name = "GovAnalytics"
+type = "web analytics (shared service)"
+users = "12 agencies"
+scale = "40 sites"
+classification = "OFFICIAL"
+"""
+    p, problems = parse_profile(text, fixture_catalog.vocabulary, "p.toml")
+    assert problems == [] and p is not None
+    rec = recommend(fixture_catalog, p)
+    record = to_madr(rec, RecordMeta())
+    assert "### Government systems investigated" in record
+    assert "| name | type | users | scale | classification |" in record
+    assert "| GovAnalytics | web analytics (shared service) | 12 agencies | 40 sites | OFFICIAL |" in record
+    assert "Australian Government Architecture, Build for reuse" in record
+    # Reuse was not rejected here (a share option is chosen), and the evidence is complete.
+    assert "Government systems investigated before reuse was rejected" not in record.split("### Confirmation")[1].split("## ")[0]
+    # Without the evidence, and with reuse rejected, the checklist says what is missing.
+    bare = replace(p, evidence=())
+    rejected = recommend(fixture_catalog, replace(bare, requirements=bare.requirements + (type(bare.requirements[0])("self_hosted", False, True),)))
+    assert rejected.options[0].step == "buy"
+    checklist = to_madr(rejected, RecordMeta()).split("### Confirmation")[1].split("## ")[0]
+    assert "* [ ] Government systems investigated before reuse was rejected: no " in checklist
+    assert "systems\\_investigated\\]\\] entries in the profile" in checklist
+
+
+def test_decide_accepted_needs_the_evidence_the_policy_requires(tmp_path):
+    args = ["decide", *CAT, "-c", "web-analytics", "--hard", "self_hosted=false", "--policy", "au-dta-reuse", "--dir", str(tmp_path / "d")]
+    refused = run(*args, "--status", "accepted")
+    assert refused.exit_code == BAD_INPUT
+    assert "au-dta-reuse: Government systems investigated" in refused.output
+    assert not (tmp_path / "d").exists()
+    proposed = run(*args)
+    assert proposed.exit_code == OK, proposed.output
+
+
+def test_profile_policies_match_the_flag_and_round_trip(tmp_path, fixture_catalog):
+    ours = tmp_path / "packs" / "ours.toml"
+    ours.parent.mkdir()
+    ours.write_text(
+        'schema_version = 1\nid = "ours"\nname = "Our rule"\nsummary = "Prefer open standards."\n'
+        '[[sources]]\nid = "r"\ntitle = "Our ICT rule"\nurl = "https://example.gov/rule"\n'
+        '[[preferences]]\nrequirement = "open_standards"\nvalue = true\nweight = 4\ncites = ["r: clause 2"]\n'
+    )
+    path = tmp_path / "p.toml"
+    path.write_text('schema_version = 1\npolicies = ["it-cad68", "packs/ours.toml"]\n[hard]\ncapabilities = ["web-analytics"]\n')
+    by_file = run("recommend", *CAT, "-p", str(path), "-f", "json")
+    assert by_file.exit_code == OK, by_file.output
+    flag = run("recommend", *CAT, "-c", "web-analytics", "--policy", "it-cad68", "--policy", str(ours), "-f", "json")
+    strip = lambda out: [(o["id"], o["score"]) for o in json.loads(out)["options"]]
+    assert strip(by_file.stdout) == strip(flag.stdout)
+    assert json.loads(by_file.stdout)["options"][0]["score_max"] == 4
+    p, problems = parse_profile(path.read_text(), fixture_catalog.vocabulary, str(path))
+    assert problems == []
+    again, problems = parse_profile(p.to_toml(), fixture_catalog.vocabulary, str(path))
+    assert problems == [] and again == p
+
+
+def test_profile_naming_an_unknown_policy_points_at_its_line(tmp_path, fixture_catalog):
+    text = 'schema_version = 1\ntitle = "x"\npolicies = ["uk-tcopp"]\n[evidence]\nsystems_investigated = "none"\n'
+    p, problems = parse_profile(text, fixture_catalog.vocabulary, "p.toml")
+    assert p is None
+    found = {(x.line, x.key) for x in problems}
+    assert (3, "policies") in found and (5, "evidence.systems_investigated") in found
+    assert any("did you mean `uk-tcop`" in x.message for x in problems)
