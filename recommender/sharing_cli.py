@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import List, Optional
 
@@ -245,6 +246,25 @@ def _fallback(into: Path, capability: Optional[List[str]]) -> list[str]:
 INTO_HELP = "Catalogue directory to write entries into (created if missing)."
 OVERWRITE_HELP = "Replace entries that already exist (default: skip them)."
 CAPABILITY_HELP = "Capability for entries whose categories map to none (repeatable; default: `unclassified`)."
+REVIEWED_HELP = (
+    "last_reviewed (YYYY-MM-DD) for entries whose source states no date of its own: the day you "
+    "checked their facts. Without it such entries are not imported."
+)
+
+
+def _reviewed(value: Optional[str]) -> Optional[date]:
+    """The --reviewed date, refused with a clear message when it is not a past or present date."""
+    if value is None:
+        return None
+    try:
+        day = date.fromisoformat(value.strip())
+    except ValueError:
+        err(f"--reviewed: `{value}` is not a date like 2026-11-21")
+        raise typer.Exit(BAD_INPUT)
+    if day > date.today():
+        err(f"--reviewed: {day} is in the future")
+        raise typer.Exit(BAD_INPUT)
+    return day
 
 
 @import_app.command("publiccode")
@@ -253,6 +273,7 @@ def import_publiccode(
     into: Path = typer.Option(..., "--into", help=INTO_HELP),
     overwrite: bool = typer.Option(False, "--overwrite", help=OVERWRITE_HELP),
     capability: Optional[List[str]] = typer.Option(None, "--capability", "-c", help=CAPABILITY_HELP),
+    reviewed: Optional[str] = typer.Option(None, "--reviewed", help=REVIEWED_HELP),
     fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
 ) -> None:
     """Import publiccode.yml files (any version, any language) as catalogue entries.
@@ -265,7 +286,7 @@ def import_publiccode(
 
     fallback = _fallback(into, capability)
     vocabulary, _ = load_vocabulary([into] if into.is_dir() else [])
-    entries, problems = publiccode.import_files(paths, vocabulary, fallback)
+    entries, problems = publiccode.import_files(paths, vocabulary, fallback, reviewed=_reviewed(reviewed))
     report = ImportReport(problems=problems)
     for entry in entries:
         report.note_unmapped(entry.origin.split(" (")[0], entry.unmapped)
@@ -279,6 +300,7 @@ def import_codejson(
     into: Path = typer.Option(..., "--into", help=INTO_HELP),
     overwrite: bool = typer.Option(False, "--overwrite", help=OVERWRITE_HELP),
     capability: Optional[List[str]] = typer.Option(None, "--capability", "-c", help=CAPABILITY_HELP),
+    reviewed: Optional[str] = typer.Option(None, "--reviewed", help=REVIEWED_HELP),
     fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
 ) -> None:
     """Import a code.json 2.0 inventory: openSource and governmentWideReuse releases become share options.
@@ -290,7 +312,7 @@ def import_codejson(
 
     fallback = _fallback(into, capability)
     vocabulary, _ = load_vocabulary([into] if into.is_dir() else [])
-    entries, skipped, problems, unmapped = codejson.read_inventory(file, vocabulary, fallback)
+    entries, skipped, problems, unmapped = codejson.read_inventory(file, vocabulary, fallback, reviewed=_reviewed(reviewed))
     report = ImportReport(skipped=list(skipped), problems=problems)
     if unmapped:
         report.unmapped[str(file)] = unmapped

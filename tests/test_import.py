@@ -118,7 +118,7 @@ def test_versions_dates_languages_and_invalid_files(tmp_path):
         (source / name).write_text(text, encoding="utf-8")
     (source / "latin1.yml").write_bytes("name: Caf\xe9\n".encode("latin-1"))
     target = tmp_path / "out"
-    out = run("catalog", "import", "publiccode", *(str(p) for p in sorted(source.iterdir())), "--into", str(target))
+    out = run("catalog", "import", "publiccode", *(str(p) for p in sorted(source.iterdir())), "--into", str(target), "--reviewed", "2025-06-30")
     assert out.exit_code == PROBLEMS  # some files could not be imported...
     assert "3 created" in out.stdout  # ...and the others were
     text = out.stdout
@@ -136,11 +136,15 @@ def test_versions_dates_languages_and_invalid_files(tmp_path):
     assert catalog.tools["five"].options[0].value("maintenance.status") == "unmaintained"
     assert catalog.tools["five"].summary == "Fem gjør ting."  # the Norwegian key `no` survives YAML 1.1
     assert catalog.tools["one"].capabilities == ("web-cms",)
+    # last_reviewed: the file's releaseDate, else the date given on import; never today's.
+    assert catalog.tools["four"].last_reviewed == date(2024, 2, 1)
+    assert catalog.tools["five"].last_reviewed == catalog.tools["one"].last_reviewed == date(2025, 6, 30)
+    assert "# last_reviewed (2025-06-30) was given on import" in (target / "five.toml").read_text()
 
 
 def test_hostile_text_is_made_plain(tmp_path):
     path = tmp_path / "publiccode.yml"
-    path.write_text('publiccodeYmlVersion: "0.4"\nname: "Evil\\e[31m Tool"\nurl: https://example.org/e.git\n'
+    path.write_text('publiccodeYmlVersion: "0.4"\nname: "Evil\\e[31m Tool"\nurl: https://example.org/e.git\nreleaseDate: 2024-01-01\n'
                     'legal: {license: MIT}\ndescription:\n  en: {shortDescription: "Bad\\x07 bell\\ttab"}\n')
     vocabulary, _ = load_vocabulary([])
     [entry], problems = publiccode.import_files([tmp_path], vocabulary)
@@ -182,7 +186,7 @@ def test_codejson_exempt_missing_and_bad_input(tmp_path):
     }
     path = tmp_path / "code.json"
     path.write_text(json.dumps(inventory))
-    out = run("catalog", "import", "codejson", str(path), "--into", str(tmp_path / "c"))
+    out = run("catalog", "import", "codejson", str(path), "--into", str(tmp_path / "c"), "--reviewed", "2025-06-30")
     assert "2 created, 1 skipped" in out.stdout
     assert "Secret: exempt from sharing (exemptByNationalSecurity): not offered as reusable" in out.stdout
     assert "code.json: error: releases[4]: expected an object" in out.stdout and out.exit_code == PROBLEMS
@@ -196,3 +200,88 @@ def test_codejson_exempt_missing_and_bad_input(tmp_path):
     assert out.exit_code == PROBLEMS and "code.json:1: error: not valid JSON" in out.stdout
     entry = tomli.loads((tmp_path / "c" / "open-one.toml").read_text())
     assert entry["options"][0]["lock_in"]["licence"] == "MIT"
+
+
+PLAIN = (
+    'publiccodeYmlVersion: "0.4"\nname: {name}\nurl: https://example.org/{name}.git\n{extra}'
+    "legal: {{license: {licence}}}\ndescription:\n  en: {{shortDescription: Does things.}}\n"
+)
+
+
+@pytest.mark.parametrize(
+    "licence,stored,note,free",
+    [
+        ("mit", "MIT", "`mit` is written `MIT`", True),
+        ("GPL-3.0", "GPL-3.0-only", "`GPL-3.0` is a deprecated SPDX id: read as `GPL-3.0-only`", True),
+        ("GPL-2.0-only WITH Classpath-exception-2.0", "GPL-2.0-only WITH Classpath-exception-2.0", "", True),
+        ("LicenseRef-proprietary", "LicenseRef-proprietary", "", False),
+    ],
+)
+def test_publiccode_licences_are_normalised_with_a_note(tmp_path, licence, stored, note, free):
+    (tmp_path / "publiccode.yml").write_text(PLAIN.format(name="tool", extra="releaseDate: 2023-05-04\n", licence=licence))
+    vocabulary, _ = load_vocabulary([])
+    [entry], problems = publiccode.import_files([tmp_path], vocabulary)
+    option = entry.data["options"][0]
+    assert option["lock_in"]["licence"] == stored and type(option["lock_in"]["licence"]) is str
+    assert ("cost" in option) is free
+    notes = [n for n in entry.notes if "legal.license" in n]
+    assert len(notes) == bool(note) and all(n.startswith(f"legal.license: {note}") for n in notes)
+    assert entry.data["last_reviewed"] == date(2023, 5, 4)
+
+
+def test_publiccode_malformed_licence_is_left_unknown(tmp_path):
+    (tmp_path / "publiccode.yml").write_text(PLAIN.format(name="tool", extra="releaseDate: 2023-05-04\n", licence='"MIT OR"'))
+    vocabulary, _ = load_vocabulary([])
+    [entry], problems = publiccode.import_files([tmp_path], vocabulary)
+    assert "lock_in" not in entry.data["options"][0] and "cost" not in entry.data["options"][0]
+    [problem] = [p for p in problems if p.key == "legal.license"]
+    assert problem.severity == "warning" and problem.line == 5 and "`MIT OR`: not a valid SPDX expression" in problem.message
+
+
+def test_publiccode_without_a_usable_date_is_not_imported_unless_one_is_given(tmp_path):
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "undated.yml").write_text(PLAIN.format(name="undated", extra="", licence="MIT"))
+    (source / "future.yml").write_text(PLAIN.format(name="future", extra="releaseDate: 2999-01-01\n", licence="MIT"))
+    out = run("catalog", "import", "publiccode", str(source), "--into", str(tmp_path / "a"))
+    assert out.exit_code == PROBLEMS and "0 created" in out.stdout
+    assert "undated.yml: error: releaseDate: no usable `releaseDate` to take last_reviewed from: pass --reviewed DATE" in out.stdout
+    assert "future.yml:4: warning: releaseDate: 2999-01-01 is in the future" in out.stdout
+    out = run("catalog", "import", "publiccode", str(source), "--into", str(tmp_path / "b"), "--reviewed", "2026-01-15")
+    assert out.exit_code == OK and "2 created" in out.stdout
+    assert valid(tmp_path / "b").tools["undated"].last_reviewed == date(2026, 1, 15)
+    for bad in ("2999-01-01", "last tuesday"):
+        refused = run("catalog", "import", "publiccode", str(source), "--into", str(tmp_path / "c"), "--reviewed", bad)
+        assert refused.exit_code == BAD_INPUT and "--reviewed" in refused.output
+    assert not (tmp_path / "c").exists()
+
+
+def test_codejson_dates_and_licences(tmp_path):
+    def release(name, dates, licences):
+        return {"name": name, "description": "Does things.", "homepageURL": f"https://{name}.example.gov",
+                "permissions": {"usageType": "openSource", "licenses": licences}, **({"date": dates} if dates is not None else {})}
+
+    inventory = {"version": "2.0.0", "agency": "GSA", "releases": [
+        release("meta", {"created": "2012-01-01", "lastModified": "2019-03-04", "metadataLastUpdated": "2020-11-12"}, [{"name": "mit"}]),
+        release("modified", {"created": "2012-01-01", "lastModified": "2019-03-04T10:00:00Z"}, [{"name": "GPL-3.0"}]),
+        release("created", {"created": "2014-02-03", "metadataLastUpdated": "2999-01-01"}, [{"name": "MIT"}, {"name": "Apache-2.0 OR BSD-3-Clause"}]),
+        release("undated", {}, [{"name": "MIT OR"}]),
+    ]}
+    path = tmp_path / "code.json"
+    path.write_text(json.dumps(inventory))
+    out = run("catalog", "import", "codejson", str(path), "--into", str(tmp_path / "c"))
+    assert "3 created, 1 skipped" in out.stdout
+    assert "undated: no usable date (metadataLastUpdated, lastModified, created) to take last_reviewed from" in out.stdout
+    assert "releases[3].date.metadataLastUpdated: 2999-01-01 is in the future" in out.stdout
+    catalog = valid(tmp_path / "c")
+    reviewed = {t.id: t.last_reviewed for t in catalog}
+    assert reviewed == {"meta": date(2020, 11, 12), "modified": date(2019, 3, 4), "created": date(2014, 2, 3)}
+    licence = {t.id: t.options[0].value("lock_in.licence") for t in catalog}
+    assert licence == {"meta": "MIT", "modified": "GPL-3.0-only", "created": "MIT AND (Apache-2.0 OR BSD-3-Clause)"}
+    header = (tmp_path / "c" / "modified.toml").read_text()
+    assert "# permissions.licenses: `GPL-3.0` is a deprecated SPDX id: read as `GPL-3.0-only`." in header
+    assert "# last_reviewed is the inventory's date.lastModified (2019-03-04)." in header
+    out = run("catalog", "import", "codejson", str(path), "--into", str(tmp_path / "d"), "--reviewed", "2025-01-02")
+    assert "4 created" in out.stdout and "licence `MIT OR` is not recognised" in out.stdout
+    undated = valid(tmp_path / "d").tools["undated"]
+    assert undated.last_reviewed == date(2025, 1, 2) and undated.options[0].value("lock_in.licence") is None

@@ -8,15 +8,18 @@
 | `permissions.usageType = openSource` | option `self-hosted`, origin `open-source` (share) |
 | `permissions.usageType = governmentWideReuse` | option `government-wide-reuse`, origin `cross-agency` (share), eligible to US national agencies |
 | `permissions.usageType = exemptBy…` | not imported: exempt code is not offered for reuse |
-| `permissions.licenses[].name` / `URL` | `lock_in.licence` (SPDX); `cost.model = "free"` when OSI-approved |
+| `permissions.licenses[].name` / `URL` | `lock_in.licence` (SPDX, normalised: case and deprecated ids noted); `cost.model = "free"` when OSI-approved |
 | `languages` | `resourcing.skills` |
 | `status` | `maintenance.status = "unmaintained"` when Archival; a caveat before Production |
-| `date.metadataLastUpdated` | `last_reviewed` (when the agency last stated these facts) |
+| `date.metadataLastUpdated` (else the later of `lastModified`, `created`) | `last_reviewed` (when the agency last stated these facts) |
 | `tags` | `capabilities`, where a tag is exactly a capability's id, label or alias |
 
 A null licence, and any missing field, leaves the fact unknown. A release whose `usageType`
 is missing or null is not imported either: nothing says it may be reused, and presenting it as
 a share option would claim what the inventory does not.
+
+`last_reviewed` is never the day of the import: a release whose `date` states nothing usable
+takes the date given with `--reviewed` (when the person importing checked it), or is skipped.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from catalog.importing.common import UNCLASSIFIED, as_date, as_list, Entry, clean_text, resolve_capabilities, short_summary, slugify, web_url
-from catalog.licences import is_open_source
+from catalog import licences
 from catalog.problems import Problem, read_text
 
 FORMAT = "code.json"
@@ -67,13 +70,18 @@ LICENCE_NAMES = {
     'bsd 2-clause "simplified" license': "BSD-2-Clause",
     "creative commons zero v1.0 universal": "CC0-1.0",
 }
-SPDX_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.+-]*$")
+DATE_KEYS = ("metadataLastUpdated", "lastModified", "created")
 PRE_PRODUCTION = ("ideation", "development", "alpha", "beta", "release candidate")
 MAPPED = {"name", "description", "homepageURL", "repositoryURL", "permissions", "languages", "status", "tags", "organization", "date"}
 
 
-def read_inventory(path: Path, vocabulary, fallback: list[str] | None = None, today: date | None = None) -> tuple[list[Entry], list[tuple[str, str]], list[Problem], dict[str, int]]:
-    """Entries for the shareable releases; (release, reason) for the others; problems; unmapped key counts."""
+def read_inventory(
+    path: Path, vocabulary, fallback: list[str] | None = None, today: date | None = None, reviewed: date | None = None
+) -> tuple[list[Entry], list[tuple[str, str]], list[Problem], dict[str, int]]:
+    """Entries for the shareable releases; (release, reason) for the others; problems; unmapped key counts.
+
+    `reviewed` is the `last_reviewed` of a release whose `date` states nothing usable.
+    """
     today = today or date.today()
     name = str(path)
     text, problem = read_text(path, encoding="utf-8-sig")
@@ -98,7 +106,7 @@ def read_inventory(path: Path, vocabulary, fallback: list[str] | None = None, to
         if not isinstance(release, dict):
             problems.append(Problem(name, 0, where, "expected an object"))
             continue
-        entry, reason, found = read_release(release, f"{name} {where}", agency, vocabulary, fallback or [], today)
+        entry, reason, found = read_release(release, f"{name} {where}", agency, vocabulary, fallback or [], today, reviewed)
         problems += [Problem(name, 0, f"{where}.{p.key}" if p.key else where, p.message, p.severity) for p in found]
         if entry is None:
             skipped.append((clean_text(release.get("name")) or where, reason))
@@ -109,7 +117,9 @@ def read_inventory(path: Path, vocabulary, fallback: list[str] | None = None, to
     return entries, skipped, problems, unmapped
 
 
-def read_release(release: dict, origin: str, agency: str, vocabulary, fallback: list[str], today: date) -> tuple[Entry | None, str, list[Problem]]:
+def read_release(
+    release: dict, origin: str, agency: str, vocabulary, fallback: list[str], today: date, reviewed: date | None = None
+) -> tuple[Entry | None, str, list[Problem]]:
     """One release as an entry, or (None, why it is not imported, problems)."""
     problems: list[Problem] = []
     notes: list[str] = []
@@ -148,10 +158,10 @@ def read_release(release: dict, origin: str, agency: str, vocabulary, fallback: 
             option["provider"] = provider
         option["eligibility"] = {"countries": ["US"], "levels": ["national"]}
         notes.append("governmentWideReuse: shared for reuse across the US federal government, not as open source.")
-    licence = _licence(permissions.get("licenses"), problems)
-    if licence:
-        option["lock_in"] = {"licence": licence}
-        if is_open_source(licence):
+    licence = _licence(permissions.get("licenses"), problems, notes)
+    if licence is not None:
+        option["lock_in"] = {"licence": str(licence)}
+        if licence.open_source:
             option["cost"] = {"model": "free"}
     skills = list(dict.fromkeys(clean_text(x).casefold() for x in as_list(release.get("languages")) if clean_text(x)))
     if skills:
@@ -177,13 +187,16 @@ def read_release(release: dict, origin: str, agency: str, vocabulary, fallback: 
         notes.append(f"No tag maps to a capability: `{UNCLASSIFIED}` until a maintainer classifies it.")
 
     dates = release.get("date") if isinstance(release.get("date"), dict) else {}
-    reviewed = as_date(dates.get("metadataLastUpdated"))
-    if reviewed is None or reviewed > today:
-        reviewed = today
+    last_reviewed, used = _reviewed(dates, today, problems)
+    if last_reviewed is not None:
+        notes.append(f"last_reviewed is the inventory's date.{used} ({last_reviewed.isoformat()}).")
+    elif reviewed is not None:
+        last_reviewed = reviewed
+        notes.append(f"last_reviewed ({reviewed.isoformat()}) was given on import: the inventory states no usable date.")
     else:
-        notes.append("last_reviewed is the inventory's metadataLastUpdated.")
-    if dates and any(k != "metadataLastUpdated" for k in dates):
-        unmapped.append("date." + "/".join(sorted(k for k in dates if k != "metadataLastUpdated")))
+        return None, "no usable date (metadataLastUpdated, lastModified, created) to take last_reviewed from: pass --reviewed DATE", problems
+    if dates and any(k not in DATE_KEYS for k in dates):
+        unmapped.append("date." + "/".join(sorted(k for k in dates if k not in DATE_KEYS)))
     if usage == "openSource" and "organization" in release:
         unmapped.append("organization")
     data: dict[str, Any] = {
@@ -196,7 +209,7 @@ def read_release(release: dict, origin: str, agency: str, vocabulary, fallback: 
         data["repository"] = repo
     data.update(
         capabilities=capabilities,
-        last_reviewed=reviewed,
+        last_reviewed=last_reviewed,
         sources=[{"id": "inventory", "url": repo or homepage, "title": f"{name}: repository, listed in the {agency or 'agency'} code.json inventory"}],
         options=[option],
     )
@@ -204,9 +217,33 @@ def read_release(release: dict, origin: str, agency: str, vocabulary, fallback: 
     return entry, "", problems
 
 
-def _licence(raw: Any, problems: list[Problem]) -> str:
-    """An SPDX expression from `licenses`, or "" (unknown) for null, NOASSERTION or unrecognised."""
-    ids = []
+def _reviewed(dates: dict, today: date, problems: list[Problem]) -> tuple[date | None, str]:
+    """(date, key) for `last_reviewed`: when the agency last updated the metadata, else the later
+    of when the code was last modified or created; dates in the future are not used."""
+    found: dict[str, date] = {}
+    for key in DATE_KEYS:
+        value = as_date(dates.get(key))
+        if dates.get(key) is not None and value is None:
+            problems.append(Problem("", 0, f"date.{key}", f"`{clean_text(dates.get(key))}` is not a date: not used", "warning"))
+        elif value is not None and value > today:
+            problems.append(Problem("", 0, f"date.{key}", f"{value} is in the future: not used", "warning"))
+        elif value is not None:
+            found[key] = value
+    if "metadataLastUpdated" in found:
+        return found["metadataLastUpdated"], "metadataLastUpdated"
+    if found:
+        key = max(found, key=lambda k: found[k])
+        return found[key], key
+    return None, ""
+
+
+def _licence(raw: Any, problems: list[Problem], notes: list[str]) -> licences.Licence | None:
+    """The SPDX licence of `licenses`, or None (unknown) for null, NOASSERTION or unrecognised.
+
+    Each item is a GitHub licence key (in its URL), a licence name GitHub uses, or an SPDX
+    expression; several items all apply (AND). Case and deprecated ids are normalised, noted.
+    """
+    parts = []
     for item in as_list(raw):
         if not isinstance(item, dict):
             continue
@@ -214,13 +251,17 @@ def _licence(raw: Any, problems: list[Problem]) -> str:
         key = url.rstrip("/").rsplit("/", 1)[-1].casefold() if "/licenses/" in url else ""
         name = clean_text(item.get("name"))
         found = GITHUB_LICENCES.get(key) or LICENCE_NAMES.get(name.casefold())
-        if not found and name and SPDX_ID.match(name) and name.upper() != "NOASSERTION" and name.casefold() != "other":
-            found = name
+        if not found and name and name.upper() != "NOASSERTION" and name.casefold() != "other":
+            parsed = licences.parse(name)
+            if parsed.licence is not None:
+                found = str(parsed.licence)
+                notes += [f"permissions.licenses: {note}." for note in parsed.notes]
         if found:
-            ids.append(found)
+            parts.append(found)
         elif name and name.upper() != "NOASSERTION":
             problems.append(Problem("", 0, "permissions.licenses", f"licence `{name}` is not recognised: left unknown", "warning"))
-    ids = list(dict.fromkeys(ids))
-    return " AND ".join(ids)
-
-
+    parts = list(dict.fromkeys(parts))
+    if not parts:
+        return None
+    joined = " AND ".join(p if len(parts) == 1 or " " not in p else f"({p})" for p in parts)
+    return licences.normalise(joined)

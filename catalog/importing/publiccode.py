@@ -15,7 +15,8 @@ What maps (everything else is reported as not mapped, per file):
 | `description.<lang>.documentation` | a source |
 | `description.<lang>.apiDocumentation` | `integration.api_docs` |
 | `categories` (or `tags`) | `capabilities`, where a mapping exists |
-| `legal.license` | `lock_in.licence`; `cost.model = "free"` when OSI-approved |
+| `legal.license` | `lock_in.licence`, normalised (case, deprecated ids: noted); `cost.model = "free"` when OSI-approved |
+| `releaseDate` | `last_reviewed`: the facts are as the file stated them at that release |
 | `usedBy` | `reuse.used_by` |
 | `dependsOn.proprietary` | a platform-control caveat (lock-in) |
 | `maintenance.type` / `contractors[].until` | `maintenance.status`, `maintenance.ends`, caveats |
@@ -24,6 +25,10 @@ What maps (everything else is reported as not mapped, per file):
 The single option is `self-hosted`, origin `open-source`: publiccode.yml describes software
 released for reuse. Whether the release may actually be self-hosted under its licence is the
 licence fact's business, stated as read.
+
+`last_reviewed` is never the day of the import: it is the file's `releaseDate`, or, for a file
+without one, the date given with `--reviewed` (when the person importing checked its facts);
+a file with neither is not imported.
 """
 
 from __future__ import annotations
@@ -46,7 +51,7 @@ from catalog.importing.common import (
     slugify,
     web_url,
 )
-from catalog.licences import is_open_source
+from catalog import licences
 from catalog.problems import Problem, read_text
 
 FORMAT = "publiccode.yml"
@@ -92,7 +97,7 @@ DEPRECATED = {
     "it.conforme": "deprecated by the Italian extension 1.0",
 }
 
-MAPPED_TOP = {"publiccodeYmlVersion", "publiccode-yaml-version", "name", "url", "landingURL", "categories", "tags", "usedBy", "developmentStatus"}
+MAPPED_TOP = {"publiccodeYmlVersion", "publiccode-yaml-version", "name", "url", "landingURL", "categories", "tags", "usedBy", "developmentStatus", "releaseDate"}
 MAPPED_DESCRIPTION = {"shortDescription", "documentation", "apiDocumentation", "localisedName"}
 MAPPED_LEGAL = {"license"}
 MAPPED_MAINTENANCE = {"type", "contractors"}
@@ -135,8 +140,13 @@ def _key_lines(text: str) -> dict[tuple, int]:
     return lines
 
 
-def read_file(path: Path, vocabulary, fallback: list[str] | None = None, today: date | None = None) -> tuple[Entry | None, list[Problem]]:
-    """One publiccode.yml as an entry, or None with problems saying why it cannot be imported."""
+def read_file(
+    path: Path, vocabulary, fallback: list[str] | None = None, today: date | None = None, reviewed: date | None = None
+) -> tuple[Entry | None, list[Problem]]:
+    """One publiccode.yml as an entry, or None with problems saying why it cannot be imported.
+
+    `reviewed` is the `last_reviewed` of a file that states no `releaseDate`.
+    """
     name = str(path)
     text, problem = read_text(path, encoding="utf-8-sig")
     if problem is not None:
@@ -149,17 +159,17 @@ def read_file(path: Path, vocabulary, fallback: list[str] | None = None, today: 
         return None, [Problem(name, mark.line + 1 if mark else 0, "", f"not valid YAML: {reason}")]
     if not isinstance(data, dict):
         return None, [Problem(name, 0, "", "not a publiccode.yml: expected a mapping of keys at the top")]
-    return PubliccodeReader(path, text, data, vocabulary, fallback or [], today or date.today()).read()
+    return PubliccodeReader(path, text, data, vocabulary, fallback or [], today or date.today(), reviewed).read()
 
 
 class PubliccodeReader:
     """Maps one parsed publiccode.yml, collecting problems and the keys it could not map."""
 
-    def __init__(self, path: Path, text: str, data: dict, vocabulary, fallback: list[str], today: date):
+    def __init__(self, path: Path, text: str, data: dict, vocabulary, fallback: list[str], today: date, reviewed: date | None = None):
         self.path, self.text = path, text
         # YAML 1.1 reads some keys as booleans or numbers (`no:`, `0.2:`): keys are names here.
         self.data = _string_keys(data)
-        self.vocabulary, self.fallback, self.today = vocabulary, fallback, today
+        self.vocabulary, self.fallback, self.today, self.reviewed = vocabulary, fallback, today, reviewed
         self.problems: list[Problem] = []
         self.unmapped: list[str] = []
         self.notes: list[str] = []
@@ -195,6 +205,7 @@ class PubliccodeReader:
         summary = clean_text(description.get("shortDescription")) or clean_text(description.get("longDescription"))
         if not summary:
             self.problem(("description",), "no `shortDescription` in any language: an entry needs a summary")
+        last_reviewed = self.last_reviewed()
         if any(p.severity == "error" for p in self.problems):
             return None, self.problems
 
@@ -239,7 +250,7 @@ class PubliccodeReader:
         data.update(summary=short_summary(summary), homepage=homepage)
         if repo:
             data["repository"] = repo
-        data.update(capabilities=capabilities, last_reviewed=self.today, sources=sources, options=[option])
+        data.update(capabilities=capabilities, last_reviewed=last_reviewed, sources=sources, options=[option])
         self.collect_unmapped()
         label = f"{self.path} ({FORMAT} {version or 'of unknown version'})"
         return Entry(tool_id, data, label, self.unmapped, self.notes), self.problems
@@ -261,6 +272,28 @@ class PubliccodeReader:
         if parts[:2] > KNOWN_VERSION:
             self.problem(("publiccodeYmlVersion",), f"version {version} is newer than this importer knows (0.4): keys it does not know are reported as not mapped", "warning")
         return version
+
+    def last_reviewed(self) -> date | None:
+        """The file's `releaseDate` (its facts are as stated at that release), else `--reviewed`."""
+        raw = self.data.get("releaseDate")
+        released = as_date(raw)
+        if raw is not None and released is None:
+            self.problem(("releaseDate",), f"`{clean_text(raw)}` is not a date: not used for last_reviewed", "warning")
+        elif released is not None and released > self.today:
+            self.problem(("releaseDate",), f"{released} is in the future: not used for last_reviewed", "warning")
+            released = None
+        if released is not None:
+            self.notes.append(f"last_reviewed is the file's releaseDate ({released.isoformat()}).")
+            return released
+        if self.reviewed is not None:
+            self.notes.append(f"last_reviewed ({self.reviewed.isoformat()}) was given on import: the file states no releaseDate.")
+            return self.reviewed
+        self.problem(
+            ("releaseDate",),
+            "no usable `releaseDate` to take last_reviewed from: pass --reviewed DATE (the day you checked "
+            "the file's facts) to import it",
+        )
+        return None
 
     def description(self) -> tuple[dict, str]:
         """The description in English when there is one, else in the first language given."""
@@ -295,12 +328,17 @@ class PubliccodeReader:
 
     def lock_in(self, option: dict, caveats: list[dict]) -> None:
         legal = self.data.get("legal")
-        licence = clean_text(legal.get("license")) if isinstance(legal, dict) else ""
-        if licence:
-            option["lock_in"] = {"licence": licence}
-            if is_open_source(licence):
+        written = clean_text(legal.get("license")) if isinstance(legal, dict) else ""
+        parsed = licences.parse(written) if written else None
+        if parsed is not None and parsed.licence is not None:
+            licence = parsed.licence
+            option["lock_in"] = {"licence": str(licence)}
+            self.notes += [f"legal.license: {note}." for note in parsed.notes]
+            if licence.open_source:
                 option["cost"] = {"model": "free"}
                 self.notes.append("cost.model = free: the licence is OSI-approved (no licence fee; running costs unknown).")
+        elif parsed is not None:
+            self.problem(("legal", "license"), f"`{written}`: {parsed.error}: left unknown", "warning")
         else:
             self.problem(("legal", "license"), "no licence stated: left unknown", "warning")
         depends = self.data.get("dependsOn")
@@ -408,12 +446,14 @@ def _key(key: Any) -> str:
     return str(key)
 
 
-def import_files(paths: list[Path], vocabulary, fallback: list[str] | None = None, today: date | None = None) -> tuple[list[Entry], list[Problem]]:
+def import_files(
+    paths: list[Path], vocabulary, fallback: list[str] | None = None, today: date | None = None, reviewed: date | None = None
+) -> tuple[list[Entry], list[Problem]]:
     """Entries for every file that can be read; problems for all of them. One bad file stops nothing."""
     entries: list[Entry] = []
     problems: list[Problem] = []
     for path in find_files(paths):
-        entry, found = read_file(path, vocabulary, fallback, today)
+        entry, found = read_file(path, vocabulary, fallback, today, reviewed)
         problems += found
         if entry is not None:
             entries.append(entry)
