@@ -34,6 +34,7 @@ from catalog.export import plain_value
 from catalog.lint import duplicate_pairs
 from catalog.loader import LoadResult, read_tool, tool_files
 from catalog.model import Caveat, Catalog, Fact, Option, Source, Tool
+from catalog.files import inside, write_atomic_bytes
 from catalog.problems import Problem
 from catalog.sources import (
     BUNDLED_NAME,
@@ -242,11 +243,7 @@ def _read_cache(path: Path) -> dict | None:
 def _write_cache(path: Path, data: dict) -> None:
     """Write atomically; a cache that cannot be written is only slower next time."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        with open(tmp, "wb") as handle:
-            pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+        write_atomic_bytes(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL), overwrite=True, durable=False)
     except OSError:
         pass
 
@@ -272,6 +269,9 @@ def locate(spec: SourceSpec, cache: Path | None = None) -> SourceStatus:
             return status
     if not directory.is_dir():
         status.skipped = "not a catalogue directory" if spec.kind != "git" else f"no directory `{spec.path}` in the repository"
+    elif (spec.kind == "git" and not inside(directory, checkout_dir(spec, cache))) or _loader.escapes(directory / "tools", directory):
+        # A pulled repository is another agency's: nothing in it may lead out of its checkout.
+        status.skipped = "its catalogue directory is a symbolic link out of the repository: not read"
     return status
 
 
@@ -287,6 +287,9 @@ def federate_vocabulary(parts: list[tuple[str, Path]]) -> tuple[Vocabulary, list
     terms = dict(vocabulary.capabilities)
     for label, directory in parts:
         path = directory / _loader.VOCABULARY_FILE
+        if _loader.escapes(path, directory):
+            problems.append(_loader.outside_problem(path))
+            continue
         if not path.is_file() or path.resolve() == BUNDLED_VOCABULARY.resolve():
             continue
         more, found = read_vocabulary(path)
@@ -355,7 +358,7 @@ def read_source(
             tool, found = hit[1], hit[2]
             status.cached += 1
         else:
-            tool, found = read_tool(path, vocabulary, spec.name)
+            tool, found = read_tool(path, vocabulary, spec.name, root=directory)
             changed = True
         entries[path.name] = (key, tool, found)
         problems += found
@@ -774,7 +777,7 @@ def check_candidate(
         problems.append(Problem(str(directory), 0, "", f"no tool files (*.toml) in {where}: {consequence}"))
     seen: dict[str, str] = {}
     for path in files:
-        tool, found = read_tool(path, vocabulary, spec.name)
+        tool, found = read_tool(path, vocabulary, spec.name, root=directory)
         problems += found
         if tool is None:
             continue

@@ -1,10 +1,31 @@
-"""Writing files without ever losing what a user already has."""
+"""Writing files without ever losing what a user already has, and only where they were meant to go.
+
+Every file the tool writes goes through `write_atomic` (text) or `write_atomic_bytes`: a
+temporary file in the target directory, named `.NAME.PID.XXXXXXXX.tmp`, renamed over the
+target once complete. A reader never sees half a file; a write that fails for any reason it
+survives removes its temporary file; a temporary file left by a process that was killed is
+removed by the next write into that directory (its process id is no longer running).
+
+Every file named after data (a tool id from a catalogue or an import) is made by
+`child_path`, which accepts only a slug and checks that the path stays inside its directory
+after resolving symbolic links.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 import tempfile
 from pathlib import Path
+
+# A catalogue id: lowercase ASCII letters and digits in dash-separated words.
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# The longest id a file may be named after: well inside every filesystem's name limit.
+MAX_SLUG = 80
+# `.NAME.PID.XXXXXXXX.tmp`: the temporary files of write_atomic (PID: the writing process).
+_TEMP = re.compile(r"^\..+\.(\d+)\.[A-Za-z0-9_]+\.tmp$")
+_swept: set[str] = set()
 
 
 def _umask() -> int:
@@ -13,41 +34,153 @@ def _umask() -> int:
     return mask
 
 
-class FileExists(Exception):
-    """The target exists and overwriting was not asked for."""
+class FileExists(FileExistsError):
+    """The target exists (or is a dangling symbolic link) and overwriting was not asked for."""
+
+    def __init__(self, path: object, reason: str = "already exists"):
+        super().__init__(errno.EEXIST, reason, str(path))
+
+    def __str__(self) -> str:
+        return str(self.filename)
+
+
+class UnsafePath(ValueError):
+    """A name from data that would make a path outside its directory, or no usable file name."""
+
+
+def is_slug(text: object) -> bool:
+    """True for a usable catalogue id (and file name): a slug of at most MAX_SLUG characters."""
+    return isinstance(text, str) and len(text) <= MAX_SLUG and bool(SLUG.match(text))
+
+
+def inside(path: Path, root: Path) -> bool:
+    """True when `path`, with every symbolic link resolved, is `root` or inside it."""
+    try:
+        resolved, base = Path(path).resolve(), Path(root).resolve()
+    except (OSError, RuntimeError):  # a symbolic link loop
+        return False
+    return resolved == base or base in resolved.parents
+
+
+def child_path(directory: Path, name: str, suffix: str = ".toml") -> Path:
+    """`directory/NAME.suffix` for a slug NAME, checked to stay directly inside `directory`.
+
+    Raises UnsafePath for anything else: `../x`, an absolute path, `a/b`, a name too long for
+    a file, or an existing symbolic link at that name pointing out of the directory.
+    """
+    from catalog.text import neutralise
+
+    if not is_slug(name):
+        shown = neutralise(str(name)) if len(str(name)) <= 100 else neutralise(str(name)[:97]) + "..."
+        raise UnsafePath(
+            f"`{shown}` is not a usable id: a slug of lowercase letters, digits and dashes, "
+            f"at most {MAX_SLUG} characters"
+        )
+    directory = Path(directory)
+    path = directory / f"{name}{suffix}"
+    try:
+        resolved_dir = directory.resolve()
+        resolved = path.resolve()
+    except (OSError, RuntimeError):
+        raise UnsafePath(f"{path} cannot be resolved (a symbolic link loop?)") from None
+    if resolved.parent != resolved_dir:
+        raise UnsafePath(f"{path} is a symbolic link to {resolved}, outside {directory}: not written")
+    return path
+
+
+def sweep_temps(directory: Path) -> list[Path]:
+    """Remove temporary files of writers that were killed before they finished.
+
+    A temporary file whose process id is no longer running is left over; one of a running
+    process is being written now and is kept. Returns the files removed.
+    """
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _TEMP.match(entry.name)
+        if match is None or not entry.is_file(follow_symlinks=False):
+            continue
+        if _running(int(match.group(1))):
+            continue
+        try:
+            os.unlink(entry.path)
+            removed.append(Path(entry.path))
+        except OSError:
+            pass
+    return removed
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # exists (another user's) or cannot tell: keep it
+    return True
+
+
+def _check_target(path: Path, overwrite: bool) -> None:
+    """Refuse targets that cannot be written as asked, with an error that names `path`."""
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "Is a directory (give a file name)", str(path))
+    if path.is_symlink() and not path.exists():
+        raise FileExists(path, "is a symbolic link to a missing file (remove it or choose another name)")
+    if path.exists() and not overwrite:
+        raise FileExists(path)
 
 
 def write_atomic(path: Path, text: str, overwrite: bool = False) -> None:
-    """Write `text` to `path` via a temporary file in the same directory, then rename.
+    """Write `text` (UTF-8, `\\n` line ends) to `path` atomically; see `write_atomic_bytes`."""
+    write_atomic_bytes(path, text.encode("utf-8"), overwrite)
+
+
+def write_atomic_bytes(path: Path, data: bytes, overwrite: bool = False, durable: bool = True) -> None:
+    """Write `data` to `path` via a temporary file in the same directory, then rename.
 
     A reader never sees a half-written file. Without `overwrite` an existing file is never
     replaced, even if it appears between the check and the rename (the final step is a
-    hard link, which fails if the name is taken).
+    hard link, which fails if the name is taken). A directory or a dangling symbolic link at
+    `path` is refused with an error naming `path`. The temporary file is removed on any error.
+    `durable=False` skips the flush to disk (caches, which are only slower when lost).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists() and not overwrite:
-        raise FileExists(str(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    parent = str(path.parent.resolve())
+    if parent not in _swept:
+        _swept.add(parent)
+        sweep_temps(path.parent)
+    _check_target(path, overwrite)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     try:
         # mkstemp makes a private file; give it the mode a plain open() would (or keep the old one's).
         os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask())
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         if overwrite:
-            os.replace(tmp, path)
+            _check_target(path, overwrite)
+            try:
+                os.replace(tmp, path)
+            except IsADirectoryError:
+                raise IsADirectoryError(errno.EISDIR, "Is a directory (give a file name)", str(path)) from None
         else:
             try:
                 os.link(tmp, path)
             except FileExistsError:
-                raise FileExists(str(path)) from None
+                raise FileExists(path) from None
             except OSError:
                 # Filesystems without hard links: fall back to an exclusive create.
-                with open(path, "x", encoding="utf-8", newline="\n") as handle:
-                    handle.write(text)
+                with open(path, "xb") as handle:
+                    handle.write(data)
             os.unlink(tmp)
     finally:
-        if os.path.exists(tmp):
+        if os.path.lexists(tmp):
             os.unlink(tmp)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -19,6 +20,7 @@ import tomli
 from catalog import schema
 from catalog.countries import is_location
 from catalog import licences
+from catalog.files import SLUG, inside
 from catalog import assurance
 from catalog.model import Caveat, Catalog, Fact, Option, SecurityAssessment, Source, Tool
 from catalog.problems import Problem, did_you_mean, format_path, key_lines, line_of, read_text, toml_problem
@@ -26,7 +28,6 @@ from catalog.schema import Field
 from catalog.vocabulary import BUNDLED_VOCABULARY, Vocabulary, read_vocabulary
 
 BUNDLED_CATALOG = Path(__file__).parent / "data"
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
 # C0 controls (but tab and newline), DEL and C1 controls: never legitimate in catalogue text.
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -67,6 +68,9 @@ def load_vocabulary(directories: list[Path]) -> tuple[Vocabulary, list[Problem]]
     vocabulary, problems = read_vocabulary(BUNDLED_VOCABULARY)
     for directory in directories:
         extra = directory / VOCABULARY_FILE
+        if escapes(extra, directory):
+            problems.append(outside_problem(extra))
+            continue
         if extra.is_file() and extra.resolve() != BUNDLED_VOCABULARY.resolve():
             more, found = read_vocabulary(extra)
             problems += found
@@ -90,13 +94,16 @@ def load_catalog(directories: list[Path] | None = None, label: str | None = None
             if not directory.is_dir():
                 problems.append(Problem(str(directory), 0, "", "not a catalogue directory"))
                 continue
+            if escapes(directory / "tools", directory):
+                problems.append(outside_problem(directory / "tools"))
+                continue
             files = tool_files(directory)
             if not files:
                 problems.append(
                     Problem(str(directory), 0, "", "no tool files (*.toml) found", "warning")
                 )
             for path in files:
-                tool, found = read_tool(path, vocabulary, label or str(directory))
+                tool, found = read_tool(path, vocabulary, label or str(directory), root=directory)
                 problems += found
                 if tool is None:
                     continue
@@ -120,8 +127,24 @@ def load_catalog(directories: list[Path] | None = None, label: str | None = None
     return LoadResult(catalog, sorted(problems))
 
 
-def read_tool(path: Path, vocabulary: Vocabulary, origin: str = "") -> tuple[Tool | None, list[Problem]]:
-    """Parse and validate one tool file. Returns (None, problems) when it cannot be used."""
+def escapes(path: Path, root: Path) -> bool:
+    """True when `path` is a symbolic link that resolves outside `root` (one lstat when it is not a link)."""
+    return os.path.islink(path) and not inside(path, root)
+
+
+def outside_problem(path: Path) -> Problem:
+    """The problem of a file that is a symbolic link out of its catalogue (never read, never echoed)."""
+    return Problem(str(path), 0, "", "a symbolic link to a file outside the catalogue directory: not read")
+
+
+def read_tool(path: Path, vocabulary: Vocabulary, origin: str = "", root: Path | None = None) -> tuple[Tool | None, list[Problem]]:
+    """Parse and validate one tool file. Returns (None, problems) when it cannot be used.
+
+    With `root`, a file that resolves outside `root` (a symbolic link in a pulled repository
+    pointing anywhere else on the machine) is not read: its contents never reach a message.
+    """
+    if root is not None and escapes(path, root):
+        return None, [outside_problem(path)]
     text, problem = read_text(path)
     if problem is not None:
         return None, [problem]

@@ -466,9 +466,9 @@ def _resolve(ref: str, repo: Path) -> str:
 
 
 def _write_json(path: Path, data: dict) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
-    os.replace(tmp, path)
+    from catalog.files import write_atomic
+
+    write_atomic(path, json.dumps(data, indent=2), overwrite=True)
 
 
 def remove_tree(path: Path) -> None:

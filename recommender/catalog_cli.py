@@ -192,7 +192,7 @@ def new(
     """Scaffold a valid entry; asks for what the flags leave out. Never overwrites a file."""
     from catalog.loader import load_vocabulary, read_tool_text
     from catalog.scaffold import scaffold
-    from catalog.files import FileExists, write_atomic
+    from catalog.files import FileExists, UnsafePath, child_path, write_atomic
 
     def ask(value, prompt, default=None):
         if value:
@@ -200,6 +200,12 @@ def new(
         return typer.prompt(prompt, default=default) if default is not None else typer.prompt(prompt)
 
     tool_id = ask(tool_id, "id (slug, e.g. my-tool)")
+    base = into / "tools" if (into / "tools").is_dir() else into
+    try:
+        path = child_path(base, tool_id)
+    except UnsafePath as exc:
+        err(f"--id: {exc}; nothing was written")
+        raise typer.Exit(BAD_INPUT)
     name = ask(name, "name")
     summary = ask(summary, "summary")
     homepage = ask(homepage, "homepage URL")
@@ -210,15 +216,13 @@ def new(
     vocabulary, _ = load_vocabulary([into])
     resolved = [vocabulary.resolve(c) or c for c in caps]
     text = scaffold(tool_id, name, summary, homepage, resolved, origin, deployment, source, date.today())
-    base = into / "tools" if (into / "tools").is_dir() else into
-    path = base / f"{tool_id}.toml"
     tool, problems = read_tool_text(path, text, vocabulary)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise fail(errors, "the new entry")
     try:
         write_atomic(path, text)
-    except FileExists:
-        err(f"{path} already exists: nothing was written")
+    except FileExists as exc:
+        err(f"{path}: {exc.strerror}: nothing was written")
         raise typer.Exit(BAD_INPUT)
     typer.echo(f"wrote {path}: fill in the facts you can source, then run `sbb catalog validate {into}`")

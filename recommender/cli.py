@@ -41,6 +41,21 @@ def fail(problems, what: str = "input") -> "typer.Exit":
     return typer.Exit(BAD_INPUT)
 
 
+def write_output(path: Path, text: str, overwrite: bool, flag: str) -> None:
+    """Write an output file atomically, or exit 2 with one line naming the file and why."""
+    from catalog.files import FileExists, write_atomic
+
+    try:
+        write_atomic(path, text, overwrite=overwrite)
+    except FileExists as exc:
+        hint = f"; choose another file or pass {flag} to replace it" if exc.strerror == "already exists" else ""
+        err(f"{path} {exc.strerror}{hint}")
+        raise typer.Exit(BAD_INPUT)
+    except OSError as exc:
+        err(f"error: {exc.strerror or exc}: {exc.filename or path}")
+        raise typer.Exit(BAD_INPUT)
+
+
 def load(catalog_dirs: Optional[List[Path]], quiet_warnings: bool = True):
     """The catalogue from the given directories (default: configured sources), or exit 2."""
     from recommender.catalogs import load_for_cli
@@ -113,9 +128,7 @@ def recommend(
     else:
         text = FORMATS[fmt](rec)
     if output is not None:
-        from catalog.files import write_atomic
-
-        write_atomic(output, text, overwrite=force)
+        write_output(output, text, force, "--force")
         err(f"wrote {output}")
     else:
         typer.echo(text, nl=False)
@@ -314,9 +327,10 @@ def crash_report() -> str:
 
     text = traceback.format_exc()
     try:
+        from catalog.files import write_atomic
+
         path = cache_dir() / "crash-report.txt"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        write_atomic(path, text, overwrite=True)
     except OSError:
         return "The details could not be saved."
     return f"Details for a bug report: {path}"

@@ -333,7 +333,7 @@ def export_command(
 ) -> None:
     """Export the merged catalogue with provenance: which source states each fact, and conflicts."""
     from recommender.catalogs import load_for_cli
-    from catalog.files import FileExists, write_atomic
+    from recommender.cli import write_output
 
     if fmt not in ("json", "csv", "toml"):
         err(f"unknown format `{fmt}`: use json, csv or toml")
@@ -351,11 +351,7 @@ def export_command(
     if output is None:
         typer.echo(text, nl=False)
         return
-    try:
-        write_atomic(output, text, overwrite=overwrite)
-    except FileExists:
-        err(f"{output} already exists; choose another file or pass --overwrite")
-        raise typer.Exit(BAD_INPUT)
+    write_output(output, text, overwrite, "--overwrite")
     err(f"wrote {output}: {len(result.catalog)} tools")
 
 
@@ -402,11 +398,11 @@ def _export_toml(result, directory: Path, overwrite: bool) -> None:
 
     from catalog.export import tool_to_toml_data
     from catalog.vocabulary import BUNDLED_VOCABULARY, read_vocabulary
-    from catalog.files import FileExists, write_atomic
+    from catalog.files import FileExists, UnsafePath, child_path, write_atomic
 
     bundled, _ = read_vocabulary(BUNDLED_VOCABULARY)
     extra = [c for c in result.catalog.vocabulary if c.id not in bundled]
-    written = skipped = 0
+    written = skipped = failed = 0
     if extra:
         terms = [{k: v for k, v in (("id", c.id), ("label", c.label), ("description", c.description), ("goals", list(c.goals)), ("area", c.area), ("aliases", list(c.aliases))) if v or k == "goals"} for c in extra]
         try:
@@ -424,9 +420,14 @@ def _export_toml(result, directory: Path, overwrite: bool) -> None:
             header.append(f"# CONFLICT {c.option}.{c.key}: {claims} (the first is written below)")
         text = "\n".join(_plain(h) for h in header) + "\n" + tomli_w.dumps(tool_to_toml_data(tool))
         try:
-            write_atomic(tools_dir / f"{tool.id}.toml", text, overwrite=overwrite)
+            write_atomic(child_path(tools_dir, tool.id), text, overwrite=overwrite)
             written += 1
         except FileExists:
             skipped += 1
-    typer.echo(f"wrote {written} entries to {tools_dir}" + (f"; {skipped} existed and were kept (pass --overwrite)" if skipped else ""))
+        except (UnsafePath, OSError) as exc:  # this entry only: say which, go on with the others
+            err(f"{tool.id}: not written: {exc}")
+            failed += 1
+    typer.echo(f"wrote {written} entries to {tools_dir}" + (f"; {skipped} existed and were kept (pass --overwrite)" if skipped else "") + (f"; {failed} could not be written" if failed else ""))
     err(f"check them with: sbb catalog validate {directory}")
+    if failed:
+        raise typer.Exit(PROBLEMS)

@@ -11,7 +11,7 @@ from typing import Any
 
 import tomli_w
 
-from catalog.files import FileExists, write_atomic
+from catalog.files import MAX_SLUG, FileExists, UnsafePath, child_path, write_atomic
 
 from catalog.loader import CONTROL, SLUG, URL, VOCABULARY_FILE, load_vocabulary, read_tool_text
 from catalog.problems import Problem
@@ -86,7 +86,10 @@ def clean_text(value: Any) -> str:
 def slugify(text: str) -> str:
     """A catalogue id from a name: ASCII lowercase letters, digits and dashes."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.casefold()).strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.casefold()).strip("-")
+    if len(slug) > MAX_SLUG:  # a file name every filesystem takes: cut at a word
+        slug = slug[: MAX_SLUG + 1].rsplit("-", 1)[0] if "-" in slug[: MAX_SLUG + 1] else slug[:MAX_SLUG]
+    return slug
 
 
 def web_url(value: Any) -> str:
@@ -135,7 +138,11 @@ def _ensure_unclassified(into: Path, report: ImportReport) -> bool:
     """Make sure the target catalogue defines the `unclassified` term; False if it cannot."""
     path = into / VOCABULARY_FILE
     if not path.exists():
-        _write_new(path, VOCABULARY_HEADER + UNCLASSIFIED_TERM, overwrite=False)
+        try:
+            _write_new(path, VOCABULARY_HEADER + UNCLASSIFIED_TERM, overwrite=False)
+        except OSError as exc:
+            report.problems.append(Problem(str(path), 0, "", f"cannot write the vocabulary: {exc.strerror or exc}"))
+            return False
         return True
     vocabulary, _ = load_vocabulary([into])
     if UNCLASSIFIED in vocabulary:
@@ -161,8 +168,10 @@ def write_entries(entries: list[Entry], into: Path, overwrite: bool = False, rep
     vocabulary, _ = load_vocabulary([into])
     seen: dict[str, str] = {}
     for entry in entries:
-        if not SLUG.match(entry.tool_id):
-            report.skipped.append((entry.tool_id or entry.origin, "no usable id could be made from its name"))
+        try:
+            path = child_path(base, entry.tool_id)
+        except UnsafePath as exc:
+            report.skipped.append((clean_text(entry.tool_id) or entry.origin, f"no usable id: {exc}"))
             continue
         if entry.tool_id in seen:
             report.skipped.append((entry.tool_id, f"{entry.origin} gives the same id as {seen[entry.tool_id]}"))
@@ -171,7 +180,6 @@ def write_entries(entries: list[Entry], into: Path, overwrite: bool = False, rep
         if not term_ok and UNCLASSIFIED in entry.data.get("capabilities", ()):
             report.skipped.append((entry.tool_id, f"no capability: `{UNCLASSIFIED}` is not defined in {into / VOCABULARY_FILE}"))
             continue
-        path = base / f"{entry.tool_id}.toml"
         text = entry_text(entry)
         tool, found = read_tool_text(path, text, vocabulary, "import")
         errors = [p for p in found if p.severity == "error"]
@@ -182,7 +190,14 @@ def write_entries(entries: list[Entry], into: Path, overwrite: bool = False, rep
         if path.exists() and not overwrite:
             report.skipped.append((entry.tool_id, f"{path} exists (pass --overwrite to replace it)"))
             continue
-        if _write_new(path, text, overwrite):
+        try:
+            written = _write_new(path, text, overwrite)
+        except OSError as exc:  # this entry cannot be written: say so and go on with the next
+            reason = f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else "")
+            report.problems.append(Problem(entry.origin, 0, "", f"not written: {reason}"))
+            report.skipped.append((entry.tool_id, f"not written: {reason}"))
+            continue
+        if written:
             report.created.append((entry.tool_id, str(path)))
         else:
             report.skipped.append((entry.tool_id, f"{path} exists (pass --overwrite to replace it)"))

@@ -1,0 +1,68 @@
+"""Catalogue text is data: characters that could act on a terminal or a reader, found and neutralised.
+
+Catalogues, profiles and import files come from other agencies. Their text must never clear
+a screen, set a window title, open a link, reorder what a reader sees or hide characters.
+`unsafe_char` finds the first such character, for validation (which rejects it with its
+position); `neutralise` makes every one of them visible and inert, for every output.
+
+The characters:
+
+- C0 controls (escape, bell, backspace, carriage return, …) but tab and line feed, DEL, and
+  C1 controls (including the 8-bit CSI and OSC introducers);
+- bidirectional overrides, embeddings, isolates and marks (U+202A–U+202E, U+2066–U+2069,
+  U+200E, U+200F, U+061C), which reorder text on screen;
+- zero-width and invisible characters (U+200B–U+200D, U+2060–U+2064, U+FEFF, U+180E,
+  U+FFF9–U+FFFB), which hide text or make two names look equal;
+- the line and paragraph separators U+2028 and U+2029, which some readers break lines at.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_UNSAFE_CLASS = (
+    "\x00-\x08\x0b-\x1f\x7f-\x9f"
+    "\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb"
+)
+UNSAFE = re.compile(f"[{_UNSAFE_CLASS}]")
+# The same, with tab and line breaks: what single-line outputs (a table cell, a title) flatten.
+UNSAFE_OR_BREAK = re.compile(f"[{_UNSAFE_CLASS}\t\n]")
+LINE_BREAK = re.compile(r"[\t\n]")
+
+
+def describe_char(char: str) -> str:
+    """`U+202E (RIGHT-TO-LEFT OVERRIDE)`: a character named so a person can find it."""
+    name = unicodedata.name(char, "")
+    if not name:
+        name = {"\x1b": "ESCAPE", "\x07": "BELL", "\x08": "BACKSPACE", "\r": "CARRIAGE RETURN", "\x7f": "DELETE"}.get(char, "CONTROL")
+    return f"U+{ord(char):04X} ({name})"
+
+
+def unsafe_char(text: str, single_line: bool = False) -> str | None:
+    """A sentence naming the first character `text` may not contain, or None when it is clean.
+
+    With `single_line`, a line break or tab is refused too (names, titles, ids, URLs).
+    """
+    match = (UNSAFE_OR_BREAK if single_line else UNSAFE).search(text)
+    if match is None:
+        return None
+    char = match.group()
+    where = f"at character {match.start() + 1}"
+    if char in "\n\t":
+        return f"contains a {'line break' if char == chr(10) else 'tab'} {where}; this must be one line"
+    return f"contains {describe_char(char)} {where}; catalogue text must be plain"
+
+
+def _visible(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def neutralise(text: object, single_line: bool = False) -> str:
+    """`text` with every unsafe character shown as an inert escape (`\\x1b`, `\\u202e`).
+
+    With `single_line`, tabs and line breaks become spaces, so one value stays on one row.
+    """
+    out = UNSAFE.sub(_visible, str(text))
+    return LINE_BREAK.sub(" ", out) if single_line else out
