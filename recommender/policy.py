@@ -20,7 +20,7 @@ file, line and key), and are plain frozen records, so a profile that names them 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
@@ -45,7 +45,7 @@ GATE_KEYS = ("id", "label", "requirement", "value", "origins", "licence", "confi
 PREFERENCE_KEYS = ("requirement", "value", "weight", "cites")
 EVIDENCE_KEYS = ("id", "label", "fields", "when", "cites")
 SECTION_KEYS = ("kind", "title", "text", "rungs", "cites")
-CHECKLIST = ("open_source", "open_standards", "reuse", "exit")  # rows of a `checklist` section
+LEVEL_ORIGIN = "open-source"  # how options on a level step are ranked (see Policy.rank_key)
 
 
 # -- records --------------------------------------------------------------------------------
@@ -595,10 +595,11 @@ class Policy:
 
         def ranked(a) -> tuple:
             i = self.rung(a.option)
-            inner = key(a)
-            if i < len(self.ladder) and self.ladder[i].level:
-                inner = (0, *inner[1:])  # the engine's first component is the step
-            return (i, *inner)
+            if i < len(self.ladder) and self.ladder[i].level and a.option.origin != LEVEL_ORIGIN:
+                # On a level field the engine ranks the option as it would a share option of
+                # the same facts: fit, score and reuse decide, not the origin.
+                a = replace(a, option=replace(a.option, origin=LEVEL_ORIGIN))
+            return (i, *key(a))
 
         return ranked
 
