@@ -215,6 +215,12 @@ def _risk_lines(risks: dict) -> list[str]:
     return out
 
 
+def _link(text: str, url: str) -> str:
+    """A Markdown link whose URL cannot close it early or carry markup."""
+    safe = "".join(c if c.isprintable() and c not in " ()<>[]`\\" else f"%{ord(c):02X}" for c in url)
+    return f"[{md(text)}]({safe})"
+
+
 def _fence(text: str, lang: str = "") -> list[str]:
     run = max((len(m) for m in re.findall(r"`+", text)), default=0)
     fence = "`" * max(3, run + 1)
@@ -265,7 +271,7 @@ def to_madr(rec: Recommendation, meta: RecordMeta | None = None) -> str:
     )
     out.append(f"ICT stance: {STANCE_LINES.get(ctx.stance, ctx.stance)}")
     if packs:
-        out.append("Policies applied: " + "; ".join(f"{md(k.name)} (`{k.id}`)" for k in packs) + ".")
+        out.append("Policies applied: " + "; ".join(f"{md(k.name)} (`{md(k.id)}`)" for k in packs) + ".")
     out.append("")
 
     # Decision Drivers
@@ -281,14 +287,14 @@ def to_madr(rec: Recommendation, meta: RecordMeta | None = None) -> str:
     if rec.policy is not None:
         if rec.policy.ladder:
             steps = " → ".join(md(r.label) for r in rec.policy.ladder) + " → build"
-            out.append(f"* Ladder ({rec.policy.ladder_pack.id}): {steps} ({md(citations(tuple(c for r in rec.policy.ladder for c in r.cites)))})")
+            out.append(f"* Ladder ({md(rec.policy.ladder_pack.id)}): {steps} ({md(citations(tuple(c for r in rec.policy.ladder for c in r.cites)))})")
         for gate in rec.policy.gates:
             out.append(f"* Must hold for {gate.selector.describe()}: {md(gate.label)} ({md(citations(gate.cites))})")
         for pack in packs:
             for pref in pack.preferences:
                 if any(r.kind == pref.requirement for r in p.requirements):
                     continue
-                out.append(f"* Preference, weight {pref.weight} ({pack.id}): {md(pref.requirement.replace('_', ' '))} ({md(citations(pref.cites))})")
+                out.append(f"* Preference, weight {pref.weight} ({md(pack.id)}): {md(pref.requirement.replace('_', ' '))} ({md(citations(pref.cites))})")
     else:
         out.append("* Ladder: share before buy; build only as a last resort")
     out.append("")
@@ -426,7 +432,7 @@ def _reproduce(rec: Recommendation, meta: RecordMeta, when: date) -> list[str]:
         out.append("")
     packs = rec.policy.packs if rec.policy else ()
     for pack in packs:
-        out.append(f"* Policy `{pack.id}`: {md(pack.name)}. " + "; ".join(f"[{md(c.title)}]({c.url})" for c in pack.sources))
+        out.append(f"* Policy `{md(pack.id)}`: {md(pack.name)}. " + "; ".join(_link(c.title, c.url) for c in pack.sources))
     if packs:
         out.append("")
     out += ["The profile as applied:", ""]
@@ -446,7 +452,7 @@ def _section(rec: Recommendation, pack: Pack, section: Section, chosen: Outcome)
         "statement": lambda rec, pack, section, chosen: [md(section.text), ""],
     }[section.kind](rec, pack, section, chosen)
     out += body
-    out += [f"Required by {md(pack.name)}: " + "; ".join(f"[{md(c.text())}]({c.url})" for c in section.cites) + ".", ""]
+    out += [f"Required by {md(pack.name)}: " + "; ".join(_link(c.text(), c.url) for c in section.cites) + ".", ""]
     return out
 
 

@@ -270,3 +270,20 @@ def test_profile_naming_an_unknown_policy_points_at_its_line(tmp_path, fixture_c
     found = {(x.line, x.key) for x in problems}
     assert (3, "policies") in found and (5, "evidence.systems_investigated") in found
     assert any("did you mean `uk-tcop`" in x.message for x in problems)
+
+
+def test_pack_text_cannot_style_or_link_anything_in_the_record(tmp_path, fixture_catalog):
+    text = (
+        'schema_version = 1\nid = "evil"\nname = "[click](https://evil.example) *bold* <b>x</b>"\nsummary = "s"\n'
+        '[[sources]]\nid = "r"\ntitle = "T](https://evil.example)"\nurl = "https://ok.example/a) [x](https://evil.example"\n'
+        '[[sections]]\nkind = "statement"\ntitle = "# Heading"\ntext = "| a | b |\\n<script>"\ncites = ["r: 1"]\n'
+    )
+    pack, problems = parse_pack(text, "evil.toml", "evil.toml")
+    assert problems == [], problems
+    rec = recommend(fixture_catalog, replace(profile(("capabilities", ("web-analytics",))), policies=(pack,)))
+    record = to_madr(rec, RecordMeta())
+    assert "](https://evil.example)" not in record.replace("\\](https://evil.example)", "")
+    assert "<script>" not in record and "<b>" not in record
+    assert "https://ok.example/a%29%20%5Bx%5D%28https://evil.example" in record
+    assert not any(line.startswith("# Heading") for line in record.split("\n"))
+    assert record.count("\n# ") == 1  # the record's own title only
