@@ -98,7 +98,7 @@ def tool_to_toml_data(tool: Tool) -> dict:
                     ]
                 table[name] = plain_value(value) if not isinstance(value, date) else value
                 ids = [s.id for s in fact.sources if s.id in {t.id for t in tool.sources}]
-                if ids:
+                if ids and tuple(fact.sources) != tuple(tool.sources):  # citing every source is the default
                     cite[name] = ids[0] if len(ids) == 1 else ids
             if table:
                 if cite:

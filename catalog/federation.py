@@ -786,3 +786,17 @@ def check_candidate(
             continue
         seen[tool.id] = str(path)
     return problems
+
+
+def source_tools(result: FederationResult, cache: Path | None = None):
+    """Each source that was read, with its own tools (unmerged), as the run read them.
+
+    For exports that keep what every source states. Read through the parse cache with the
+    run's vocabulary, so nothing is parsed twice.
+    """
+    cache = cache or cache_dir()
+    read = [s for s in result.statuses if not s.skipped]
+    key = _vocabulary_key([(s.spec.name, s.directory) for s in read])
+    for status in read:
+        tools, _vocabulary, _problems, fresh = read_source(status.spec, cache, True, result.catalog.vocabulary, key)
+        yield fresh, tools

@@ -198,7 +198,7 @@ def conflicts_command(
 
 
 # -- import ------------------------------------------------------------------------------------
-def _report(report, what: str, into: Path, fmt: str) -> None:
+def _report(report, what: str, into: Path, fmt: str, hint: str = "") -> None:
     """Print an import summary and exit: 0 when every input was read, 1 otherwise."""
     if fmt == "json":
         typer.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
@@ -224,7 +224,7 @@ def _report(report, what: str, into: Path, fmt: str) -> None:
             lines.append(f"  {problem}")
         typer.echo("\n".join(lines))
     if report.created:
-        err(f"check them with: sbb catalog validate {into}")
+        err(hint or f"check them with: sbb catalog validate {into}")
     raise typer.Exit(PROBLEMS if report.errors else OK)
 
 
@@ -320,6 +320,37 @@ def import_codejson(
     _report(report, "code.json import", into, fmt)
 
 
+@import_app.command("sbb-json")
+def import_sbbjson(
+    file: Path = typer.Argument(..., help="An sbb-json export (`sbb catalog export --format json`)."),
+    into: Path = typer.Option(..., "--into", help="Directory to write one catalogue per source and an sbb.toml into (created if missing)."),
+    overwrite: bool = typer.Option(False, "--overwrite", help=OVERWRITE_HELP),
+    check: bool = typer.Option(False, "--check", help="Only check the file: report every problem, write nothing."),
+    fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
+) -> None:
+    """Read an sbb-json export back: one catalogue directory per source, and an sbb.toml naming them.
+
+    Every entry is checked against the schema and the vocabularies the export carries. Run
+    `sbb` in the target directory (or point `--catalog` at one source) to read them merged
+    again, with the same conflicts. Exit 1 when an entry could not be imported.
+    """
+    from catalog.importing import ImportReport
+    from catalog.sbbjson import read_export, write_import
+
+    imported = read_export(file)
+    if not imported.sources and imported.problems:
+        raise fail(imported.problems, str(file))
+    if check:
+        entries = sum(len(s.entries) for s in imported.sources)
+        for problem in imported.problems:
+            typer.echo(str(problem))
+        typer.echo(f"{file}: {len(imported.sources)} source(s), {entries} valid entries, {len(imported.skipped)} invalid")
+        raise typer.Exit(PROBLEMS if imported.problems else OK)
+    created, skipped, problems = write_import(imported, into, overwrite)
+    report = ImportReport(created=created, skipped=skipped, problems=imported.problems + problems)
+    _report(report, "sbb-json import", into, fmt, f"read them merged with: cd {into} && sbb catalog sources")
+
+
 # -- export ------------------------------------------------------------------------------------
 CSV_COLUMNS = ("tool", "tool_name", "option", "step", "fact", "value", "source", "stated_by", "citations", "conflicts")
 
@@ -356,15 +387,9 @@ def export_command(
 
 
 def _export_json(result) -> str:
-    from catalog.export import tool_to_data
+    from catalog.sbbjson import export_text
 
-    data = {
-        "schema_version": 1,
-        "sources": [s.as_dict() for s in result.statuses if not s.skipped],
-        "tools": [tool_to_data(t) for t in result.catalog],
-        "conflicts": [c.as_dict() for c in result.conflicts],
-    }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return export_text(result)
 
 
 def _export_csv(result) -> str:
@@ -379,6 +404,8 @@ def _export_csv(result) -> str:
 
     def cell(value) -> str:
         value = plain_value(value)
+        if isinstance(value, bool):
+            return "true" if value else "false"
         return json.dumps(value, ensure_ascii=False) if isinstance(value, list) else str(value)
 
     for tool in result.catalog:

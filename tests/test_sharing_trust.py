@@ -299,3 +299,123 @@ def configure_dirs(*directories) -> None:
     path = config_dir() / "sources.toml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("bundled = false\n" + "".join(f'[[sources]]\nname = "{d.name}"\npath = "{d}"\n' for d in directories))
+
+
+# -- exports round-trip ---------------------------------------------------------------------------
+def federated_export(tmp_path):
+    """Three agencies with conflicts on a fact, a name, capabilities and an origin, and a vocabulary term."""
+    a = git_catalogue(tmp_path / "agency-a", {
+        "shared-stats": entry("Shared Stats", "https://stats.example.org", exit_cost="low", used_by=["Agency A"]),
+        "aa-tides": entry("AA Tides", "https://tides.example.org", capabilities=["tide-gauges"]),
+    })
+    (a / "catalogue" / "capabilities.toml").write_text(VOCAB.format(label="Tide gauges"))
+    commit(a, "vocabulary")
+    b = git_catalogue(tmp_path / "agency-b", {
+        "shared-stats": entry("Shared Stats Suite", "https://stats.example.org", exit_cost="medium", used_by=["Agency B"], capabilities=["web-analytics", "surveys"]),
+        "bb-tides": entry("BB Tides", "https://bb.example.org", capabilities=["tide-gauges"]),
+    })
+    configure(a, b)
+    assert runner.invoke(app, ["catalog", "pull"]).exit_code == OK
+    out = runner.invoke(app, ["catalog", "export", "-f", "json"])
+    assert out.exit_code == OK, out.output
+    return a, b, json.loads(out.stdout), out.stdout
+
+
+def comparable(data: dict) -> dict:
+    """An export without what depends on where the sources live."""
+    return {
+        "format": data["format"], "version": data["version"], "vocabulary": data["vocabulary"],
+        "entries": data["entries"], "conflicts": data["conflicts"],
+        "tools": [{k: v for k, v in t.items() if k != "path"} for t in data["tools"]],
+        "sources": [(s["name"], s["tools"], s["vocabulary"]) for s in data["sources"]],
+    }
+
+
+def test_json_export_is_versioned_and_carries_each_sources_entries(tmp_path):
+    _, _, data, _ = federated_export(tmp_path)
+    assert (data["format"], data["version"], data["schema_version"]) == ("sbb-json", 2, 1)
+    assert [s["name"] for s in data["sources"]] == ["agency-a", "agency-b"]
+    assert data["sources"][0]["vocabulary"][0]["id"] == "tide-gauges"
+    assert data["vocabulary"] == [{**data["sources"][0]["vocabulary"][0], "defined_by": ["agency-a"]}]
+    assert sorted((e["source"], e["id"]) for e in data["entries"]) == [
+        ("agency-a", "aa-tides"), ("agency-a", "shared-stats"), ("agency-b", "bb-tides"), ("agency-b", "shared-stats"),
+    ]
+    b_entry = next(e["entry"] for e in data["entries"] if e["source"] == "agency-b" and e["id"] == "shared-stats")
+    assert b_entry["name"] == "Shared Stats Suite" and b_entry["last_reviewed"] == "2026-11-01"
+    keys = {(c["tool"], c["option"], c["key"]) for c in data["conflicts"]}
+    assert keys == {("shared-stats", "", "name"), ("shared-stats", "", "capabilities"), ("shared-stats", "self-hosted", "lock_in.exit_cost")}
+
+
+def test_toml_json_toml_round_trip_is_lossless_conflicts_included(tmp_path, monkeypatch):
+    import tomli
+
+    a, b, first, text = federated_export(tmp_path)
+    exported = tmp_path / "federated.json"
+    exported.write_text(text)
+    out = runner.invoke(app, ["catalog", "import", "sbb-json", str(exported), "--into", str(tmp_path / "back")])
+    assert out.exit_code == OK, out.output
+    assert "0 problem(s)" in out.stdout
+    back = tmp_path / "back"
+    # Each source's entries come back as the same TOML data, and its vocabulary with it.
+    for repo in (a, b):
+        for original in sorted((repo / "catalogue" / "tools").glob("*.toml")):
+            again = back / repo.name / "tools" / original.name
+            assert tomli.loads(again.read_text()) == tomli.loads(original.read_text()), original.name
+    assert tomli.loads((back / "agency-a" / "capabilities.toml").read_text())["capability"][0]["label"] == "Tide gauges"
+    # Read again from the sbb.toml the import wrote: the same merged catalogue, the same conflicts.
+    (config_dir() / "sources.toml").unlink()
+    monkeypatch.chdir(back)
+    shown = runner.invoke(app, ["catalog", "sources"])
+    assert shown.exit_code == OK, shown.output
+    second = runner.invoke(app, ["catalog", "export", "-f", "json"])
+    assert second.exit_code == OK, second.output
+    assert comparable(json.loads(second.stdout)) == comparable(first)
+    # Importing over existing files keeps them.
+    again = runner.invoke(app, ["catalog", "import", "sbb-json", str(exported), "--into", str(back)])
+    assert again.exit_code == OK and "0 created" in again.stdout and "exists (pass --overwrite" in again.stdout
+
+
+def test_a_bad_sbb_json_file_is_reported_in_full_and_nothing_invalid_is_written(tmp_path):
+    _, _, data, _ = federated_export(tmp_path)
+    data["entries"][0]["entry"]["capabilities"] = ["no-such-term"]
+    data["entries"][1]["source"] = "nobody"
+    data["entries"][2]["id"] = "../escape"
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(data))
+    checked = runner.invoke(app, ["catalog", "import", "sbb-json", str(path), "--into", str(tmp_path / "out"), "--check"])
+    assert checked.exit_code == PROBLEMS
+    assert "unknown capability `no-such-term`" in checked.stdout
+    assert "no source named `nobody`" in checked.stdout and "`../escape` is not a tool id" in checked.stdout
+    assert not (tmp_path / "out").exists()
+    out = runner.invoke(app, ["catalog", "import", "sbb-json", str(path), "--into", str(tmp_path / "out")])
+    assert out.exit_code == PROBLEMS
+    written = {p.name for p in (tmp_path / "out").rglob("*.toml")}
+    assert written == {"sbb.toml", "capabilities.toml", data["entries"][3]["id"] + ".toml"}
+    for broken, message in (("{", "invalid JSON"), ('{"format": "sbb-json", "version": 1}', "version 1 cannot be read"), ("[]", "not an sbb-json export")):
+        path.write_text(broken)
+        out = runner.invoke(app, ["catalog", "import", "sbb-json", str(path), "--into", str(tmp_path / "out2")])
+        assert out.exit_code == 2 and message in out.stderr and "Traceback" not in out.output
+
+
+def test_csv_writes_booleans_as_true_and_false(tmp_path):
+    import csv
+    import io
+
+    federated_export(tmp_path)
+    out = runner.invoke(app, ["catalog", "export", "-f", "csv"])
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    export = [r for r in rows if r["fact"] == "data.full_export"]
+    assert export and {r["value"] for r in export} == {"true"}
+    assert not any(r["value"] in ("True", "False") for r in rows)
+
+
+def test_export_doc_names_every_key_the_json_export_writes(tmp_path):
+    from pathlib import Path
+
+    _, _, data, _ = federated_export(tmp_path)
+    doc = (Path(__file__).parent.parent / "catalog" / "EXPORT.md").read_text()
+    keys = set(data) | set(data["sources"][0]) | set(data["vocabulary"][0]) | set(data["entries"][0])
+    keys |= set(data["tools"][0]) | set(data["tools"][0]["options"][0]) | set(data["conflicts"][0])
+    keys |= {k for t in data["tools"] for o in t["options"] for f in o["facts"].values() for k in f}
+    missing = sorted(k for k in keys if f"`{k}`" not in doc and f"{k}," not in doc and f"{k}}}" not in doc)
+    assert missing == []
