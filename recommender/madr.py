@@ -30,6 +30,7 @@ STATUSES = ("proposed", "rejected", "accepted", "deprecated")
 SUPERSEDED = re.compile(r"^superseded by \S.*$")
 LEADING = 3  # options given their own pros-and-cons section
 BUILD_NAME = "Build (custom development)"
+VERBS = {"meets", "fails", "leads", "is", "has", "needs", "runs", "ranks"}  # a reason that needs a subject
 
 
 @dataclass(frozen=True)
@@ -130,8 +131,16 @@ def outcome_of(rec: Recommendation) -> Outcome:
     answer = getattr(rec, "answer", None)
     if answer is not None:
         option = answer.option
-        name = option.name if option is not None else BUILD_NAME
-        return Outcome(option, name, answer.headline, answer.reason, tuple(answer.conditions))
+        if option is not None:
+            name = option.name
+        elif answer.step == "build":
+            name = BUILD_NAME
+        else:  # nothing could be judged (e.g. no capability in scope)
+            name = "None: nothing to recommend"
+        reason = answer.reason
+        if reason.split(" ", 1)[0] in VERBS:
+            reason = f"it {reason}"
+        return Outcome(option, name, answer.headline, reason, tuple(answer.conditions))
     if rec.options:
         top = rec.options[0]
         verb = "Verify, then adopt" if top.status == TO_VERIFY else "Adopt"
@@ -403,6 +412,8 @@ def _confirmation(rec: Recommendation, chosen: Outcome, packs) -> list[str]:
                 out.append(f"* [ ] {md(v.label)}: not stated in the catalogue ({kind})")
             if "CONFLICT" in v.fact:
                 out.append(f"* [ ] {md(v.label)}: catalogues disagree: {md(v.fact)}")
+        for need in getattr(a, "needs", ()):
+            out.append(f"* [ ] Resourcing: {md(need)}")
         if rec.policy is not None:
             for gate in rec.policy.gates:
                 if gate.confirm and gate.selector.matches(a.option) is not False:

@@ -589,17 +589,24 @@ class Policy:
         return self.ladder[i] if i < len(self.ladder) else None
 
     def rank_key(self, key: Callable) -> Callable:
-        """A ranking by rung first, then by `key` (the engine's); a level rung ignores the step."""
+        """Fit first (the engine's tier), then the policy's ladder in place of share-before-buy,
+        then `key` (the engine's order); a level rung ignores the share/buy step.
+
+        Fit stays first because the policies ask to reuse what meets the need: an unverified
+        option on an earlier step is named as the preferred choice if its facts are confirmed,
+        not adopted ahead of one that demonstrably fits.
+        """
         if not self.ladder:
             return key
 
         def ranked(a) -> tuple:
             i = self.rung(a.option)
+            fit = a.tier_rank() if hasattr(a, "tier_rank") else 0
             if i < len(self.ladder) and self.ladder[i].level and a.option.origin != LEVEL_ORIGIN:
                 # On a level field the engine ranks the option as it would a share option of
                 # the same facts: fit, score and reuse decide, not the origin.
                 a = replace(a, option=replace(a.option, origin=LEVEL_ORIGIN))
-            return (i, *key(a))
+            return (fit, i, *key(a))
 
         return ranked
 
