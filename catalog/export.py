@@ -54,7 +54,10 @@ def tool_to_data(tool: Tool) -> dict:
         "repository": tool.repository,
         "capabilities": list(tool.capabilities),
         "last_reviewed": tool.last_reviewed.isoformat(),
-        "sources": [{"id": s.id, "url": s.url, "title": s.title} for s in tool.sources],
+        "sources": [
+            {"id": s.id, "url": s.url, "title": s.title, **({"note": s.note, "accept": list(s.accept)} if s.note or s.accept else {})}
+            for s in tool.sources
+        ],
         "options": [option_to_data(o) for o in tool.options],
         "catalogues": list(tool.origins) or ([tool.origin] if tool.origin else []),
         "path": tool.path,
@@ -73,7 +76,10 @@ def tool_to_toml_data(tool: Tool) -> dict:
     data["capabilities"] = list(tool.capabilities)
     data["last_reviewed"] = tool.last_reviewed
     if tool.sources:
-        data["sources"] = [{k: v for k, v in (("id", s.id), ("url", s.url), ("title", s.title)) if v} for s in tool.sources]
+        data["sources"] = [
+            {k: v for k, v in (("id", s.id), ("url", s.url), ("title", s.title), ("accept", list(s.accept)), ("note", s.note)) if v}
+            for s in tool.sources
+        ]
     options = []
     for option in tool.options:
         raw: dict[str, Any] = {"id": option.id, "name": option.name, "origin": option.origin, "deployment": option.deployment}

@@ -545,7 +545,7 @@ def _source_mapping(sources: list[Source], other: Tool) -> dict[Source, Source]:
         while new_id in ids:
             n += 1
             new_id = f"{source.id}-{suffix}" if n == 2 else f"{source.id}-{suffix}-{n}"
-        renamed = source if new_id == source.id else Source(new_id, source.url, source.title)
+        renamed = source if new_id == source.id else replace(source, id=new_id)
         mapping[source] = renamed
         sources.append(renamed)
         by_url[renamed.url] = renamed

@@ -1,4 +1,4 @@
-"""Catalogue hygiene beyond validity: stale entries, missing facts, likely duplicates."""
+"""Catalogue hygiene beyond validity: stale entries, missing facts, weak sources, likely duplicates."""
 
 from __future__ import annotations
 
@@ -33,9 +33,17 @@ def normal_url(url: str) -> str:
     return host + path
 
 
-def lint(catalog: Catalog, max_age_months: int = 12, today: date | None = None) -> list[Problem]:
-    """Warnings a maintainer should look at; none of them makes the catalogue unusable."""
+def lint(catalog: Catalog, max_age_months: int = 12, today: date | None = None, findings: list | None = None) -> list[Problem]:
+    """Warnings a maintainer should look at; none of them makes the catalogue unusable.
+
+    `findings` are the source check's (see `catalog.source_check`), when already worked out;
+    the ones an entry explains (its source's `accept` and `note`) are not warnings.
+    """
+    from catalog import source_check
+
     today = today or date.today()
+    if findings is None:
+        findings = source_check.check(catalog)
     out: list[Problem] = []
     for tool in catalog:
         age = months_between(tool.last_reviewed, today)
@@ -49,8 +57,14 @@ def lint(catalog: Catalog, max_age_months: int = 12, today: date | None = None) 
                 out.append(
                     Problem(tool.path, 0, f"options[{index}]", f"option `{option.id}` leaves unknown: {', '.join(missing)}", "warning")
                 )
+    out += [source_problem(f) for f in findings if not f.explained]
     out += duplicates(catalog)
     return sorted(out)
+
+
+def source_problem(finding) -> Problem:
+    """A source-check finding as a lint warning, its kind named for `accept`."""
+    return Problem(finding.file, finding.line, finding.key, f"{finding.message} [{finding.kind}]", "warning")
 
 
 def name_key(name: str) -> str:

@@ -391,7 +391,11 @@ class ToolReader:
                 if checked["id"] in self.sources:
                     self.problem(path + ("id",), f"duplicate source id `{checked['id']}`")
                     continue
-                self.sources[checked["id"]] = Source(checked["id"], checked["url"], checked.get("title") or "")
+                if checked.get("accept") and not checked.get("note"):
+                    self.problem(path + ("accept",), "`accept` needs a `note` saying why the warnings it accepts are right for this source")
+                self.sources[checked["id"]] = Source(
+                    checked["id"], checked["url"], checked.get("title") or "", checked.get("note") or "", checked.get("accept") or ()
+                )
 
     def read_option(self, raw: Any, path: tuple) -> Option | None:
         if self.table(raw, schema.OPTION_FIELDS, path, tuple(schema.SECTIONS)) is None:

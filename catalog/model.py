@@ -23,6 +23,8 @@ class Source:
     id: str
     url: str
     title: str = ""
+    note: str = ""  # why it is cited as it is (explains the lint warnings in `accept`)
+    accept: tuple[str, ...] = ()  # source-check warnings the note explains
 
 
 # Not frozen: a catalogue holds hundreds of thousands of facts, and frozen dataclasses pay

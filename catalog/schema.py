@@ -11,6 +11,20 @@ from dataclasses import dataclass
 
 SCHEMA_VERSION = 1
 
+# The kinds of warning `sbb catalog lint` gives about a source's URL (see catalog/source_check.py);
+# a source's `accept` names the ones its `note` explains.
+SOURCE_CHECKS = (
+    "bare-homepage",
+    "repository-root",
+    "licence-file",
+    "copy",
+    "shortener",
+    "redirect",
+    "tracking",
+    "not-https",
+    "staging",
+)
+
 ORIGINS = ("open-source", "cross-agency", "commercial")
 # The ladder: where each origin sits. Build is never a catalogue origin.
 STEP_OF_ORIGIN = {"open-source": "share", "cross-agency": "share", "commercial": "buy"}
@@ -75,6 +89,12 @@ SOURCE_FIELDS: dict[str, Field] = {
     "id": Field("slug", "Short id that facts cite.", required=True),
     "url": Field("url", "The page that states the facts.", required=True),
     "title": Field("str", "What the page is."),
+    "accept": Field(
+        "list-enum",
+        "Source-check warnings of `sbb catalog lint` that are right for this source, explained by its `note`.",
+        SOURCE_CHECKS,
+    ),
+    "note": Field("text", "Why the page is cited as it is; required with `accept`."),
 }
 
 OPTION_FIELDS: dict[str, Field] = {

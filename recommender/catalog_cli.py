@@ -65,19 +65,48 @@ def lint_command(
     max_age: int = typer.Option(12, "--max-age-months", help="Entries reviewed longer ago than this are stale."),
     fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 when there are warnings."),
+    sources_only: bool = typer.Option(False, "--sources", help="Only the source check (weak source URLs)."),
 ) -> None:
-    """Warn about stale entries, missing sources and facts, and likely duplicates."""
-    from catalog.lint import lint
+    """Warn about stale entries, missing sources and facts, weak source URLs, and likely duplicates.
+
+    The source check warns about bare homepages and repository roots cited for facts, licence
+    files cited for other facts, copies, shorteners, redirects, tracking parameters, plain
+    http and staging hosts; a source's `accept` and `note` explain a warning that is right.
+    """
+    from catalog import source_check
+    from catalog.lint import lint, source_problem
 
     loaded = load(catalog)
-    found = lint(loaded.catalog, max_age)
+    findings = source_check.check(loaded.catalog)
+    if sources_only:
+        found = sorted(source_problem(f) for f in findings if not f.explained)
+    else:
+        found = lint(loaded.catalog, max_age, findings=findings)
+    by_kind = source_check.counts(findings)
     if fmt == "json":
-        typer.echo(json.dumps({"warnings": [p.as_dict() for p in found]}, indent=2))
+        report = {
+            "warnings": [p.as_dict() for p in found],
+            "source_check": {
+                "by_kind": by_kind,
+                "unexplained": sum(r["warnings"] - r["explained"] for r in by_kind.values()),
+                "explained": [f.as_dict() for f in findings if f.explained],
+            },
+        }
+        typer.echo(json.dumps(report, indent=2))
     else:
         for p in found:
             typer.echo(str(p))
         typer.echo(f"{len(loaded.catalog)} tools linted: {len(found)} warning(s)")
+        typer.echo(source_summary(by_kind))
     raise typer.Exit(PROBLEMS if strict and found else OK)
+
+
+def source_summary(by_kind: dict[str, dict[str, int]]) -> str:
+    """"source check: 7 unexplained (tracking 3, not-https 4); 2 explained by their entries"."""
+    open_ = {k: r["warnings"] - r["explained"] for k, r in by_kind.items() if r["warnings"] - r["explained"]}
+    explained = sum(r["explained"] for r in by_kind.values())
+    detail = f" ({', '.join(f'{k} {n}' for k, n in open_.items())})" if open_ else ""
+    return f"source check: {sum(open_.values())} unexplained{detail}; {explained} explained by their entries"
 
 
 @catalog_app.command()

@@ -1,0 +1,213 @@
+"""The source check of `sbb catalog lint`: weak source URLs, with file, line and key."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from catalog import source_check
+from catalog.lint import lint
+from catalog.loader import load_catalog
+from recommender.cli import app
+from recommender.exits import OK, PROBLEMS
+
+runner = CliRunner()
+
+GOOD_URLS = [
+    "https://github.com/matomo-org/matomo/blob/5.x-dev/LICENSE",
+    "https://raw.githubusercontent.com/owner/project/main/LICENSE",
+    "https://gitlab.com/group/sub/project/-/blob/main/README.md?ref_type=heads",
+    "https://docs.example.org/api/webhooks#delivery",
+    "https://consuldemocracy.org/?p=22",  # a page chosen by its query
+    "https://www.gov.uk/guidance/government-design-principles",
+    "https://notification.canada.ca/features",
+    "https://dev.azure.com/org/project/_wiki",
+    "https://dev.to/someone/a-post",  # `dev` is the registered name here
+    "https://web.dev/articles/vitals",
+    "https://developer.example.com/reference?version=2",
+    "https://example.org/search?q=export+formats",  # a query, not a redirect
+]
+
+BAD_URLS = [
+    ("http://example.org/security", {"not-https"}),
+    ("https://web.archive.org/web/20210517203444/https://wpvip.com/security", {"copy"}),
+    ("http://web.archive.org./web/20210517203444/https://wpvip.com/security", {"copy", "not-https"}),
+    ("https://www.slideshare.net/vendor/white-paper", {"copy"}),
+    ("https://example-org.translate.goog/page?_x_tr_sl=de", {"copy"}),
+    ("https://mirror.example.org/docs/api", {"copy"}),
+    ("https://bit.ly/3xYz", {"shortener"}),
+    ("https://aka.ms/m365-residency", {"shortener"}),
+    ("https://www.google.com/url?q=https://example.org/p&sa=D", {"redirect"}),
+    ("https://nam02.safelinks.protection.outlook.com/?url=https%3A%2F%2Fexample.org", {"redirect"}),
+    ("https://example.org/out?target=https%3A%2F%2Fother.example%2Fp", {"redirect"}),
+    ("https://example.org/p?utm_source=newsletter&utm_medium=email", {"tracking"}),
+    ("https://example.org/p?fbclid=IwAR0abc", {"tracking"}),
+    ("https://example.org/p?gclid=abc&id=3", {"tracking"}),
+    ("https://example.org/blog/post/?ref=runtime.news", {"tracking"}),
+    ("https://example.org/feed/?pk_campaign=feed&pk_kwd=x", {"tracking"}),
+    ("https://staging.example.org/pricing", {"staging"}),
+    ("https://docs-dev.agency.gov.au/api", {"staging"}),
+    ("https://uat.service.gov.uk/terms", {"staging"}),
+    ("https://deploy-preview-42--vendor-docs.netlify.app/api", {"staging"}),
+    ("http://localhost:8080/api", {"staging", "not-https"}),
+    ("https://192.0.2.10/status", {"staging"}),
+]
+
+
+@pytest.mark.parametrize("url", GOOD_URLS)
+def test_precise_urls_pass(url):
+    assert source_check.url_findings(url) == []
+
+
+@pytest.mark.parametrize("url,kinds", BAD_URLS)
+def test_weak_urls_are_named_by_kind(url, kinds):
+    assert {kind for kind, _ in source_check.url_findings(url)} == kinds
+
+
+def test_tracking_names_the_parameters():
+    [(kind, what)] = source_check.url_findings("https://example.org/p?utm_source=a&utm_campaign=b&id=4")
+    assert kind == "tracking" and "(utm_source, utm_campaign)" in what
+
+
+TOOL = """schema_version = 1
+name = "Acme Forms"
+summary = "Online forms."
+homepage = "https://acme.example.com/forms"
+repository = "https://git.acme.example.com/acme/forms"
+capabilities = ["online-forms"]
+last_reviewed = 2026-10-01
+
+[[sources]]
+id = "home"
+url = "https://acme.example.com/"
+
+[[sources]]
+id = "repo"
+url = "https://github.com/acme/forms"
+
+[[sources]]
+id = "licence"
+url = "https://github.com/acme/forms/blob/main/LICENSE"
+
+[[sources]]
+id = "ops"
+url = "https://acme.example.com/docs/operations"
+{extra}
+[[options]]
+id = "self-hosted"
+name = "Acme Forms (self-hosted)"
+origin = "open-source"
+deployment = "self-hosted"
+
+[options.lock_in]
+licence = "MIT"
+sources = ["licence"]
+
+[options.resourcing]
+ops_effort = "low"
+cite = {{ ops_effort = "{ops}" }}
+
+[options.data]
+full_export = true
+sources = ["{data}"]
+"""
+
+
+def _write(tmp_path: Path, extra: str = "", ops: str = "ops", data: str = "ops") -> Path:
+    directory = tmp_path / "cat"
+    directory.mkdir(exist_ok=True)
+    vocabulary = '[[capability]]\nid = "online-forms"\nlabel = "Online forms"\ndescription = "Forms."\ngoals = []\narea = "forms"\n'
+    (directory / "capabilities.toml").write_text("schema_version = 1\n" + vocabulary)
+    (directory / "acme-forms.toml").write_text(TOOL.format(extra=extra, ops=ops, data=data))
+    return directory
+
+
+def _load(directory: Path):
+    result = load_catalog([directory])
+    assert result.ok, [str(p) for p in result.errors]
+    return result.catalog
+
+
+def test_precise_citations_give_no_warning_and_uncited_homepages_are_fine(tmp_path):
+    # The bare homepage and the repository root are listed but cite no fact: no warning.
+    catalog = _load(_write(tmp_path))
+    assert source_check.check(catalog) == []
+
+
+def test_roots_and_licence_files_cited_for_facts(tmp_path):
+    catalog = _load(_write(tmp_path, ops="licence", data="home"))
+    findings = {(f.source, f.kind): f for f in source_check.check(catalog)}
+    assert set(findings) == {("licence", "licence-file"), ("home", "bare-homepage")}
+    licence = findings["licence", "licence-file"]
+    assert "cited for options[1].resourcing.ops_effort" in licence.message and "lock_in.licence" not in licence.message
+    assert (licence.key, licence.line) == ("sources[3].url", 19)
+    home = findings["home", "bare-homepage"]
+    assert (home.key, home.line, home.file) == ("sources[1].url", 11, str(tmp_path / "cat" / "acme-forms.toml"))
+    assert "cited for options[1].data.full_export" in home.message
+
+    catalog = _load(_write(tmp_path, data="repo"))
+    [finding] = source_check.check(catalog)
+    assert (finding.kind, finding.source, finding.line) == ("repository-root", "repo", 15)
+
+
+def test_an_accepted_warning_is_explained_and_a_stale_accept_is_named(tmp_path):
+    extra = '\n[[sources]]\nid = "archived"\nurl = "https://web.archive.org/web/2020/https://acme.example.com/retired"\naccept = ["copy"]\nnote = "The page was removed when the service closed; only the archived copy remains."\n'
+    extra += '\n[[sources]]\nid = "fixed"\nurl = "https://acme.example.com/docs/export"\naccept = ["tracking"]\nnote = "Was a tracked link."\n'
+    catalog = _load(_write(tmp_path, extra=extra))
+    findings = source_check.check(catalog)
+    explained = [f for f in findings if f.explained]
+    assert [(f.source, f.kind) for f in explained] == [("archived", "copy")]
+    assert explained[0].explained.startswith("The page was removed")
+    warnings = [str(p) for p in lint(catalog) if "sources[" in p.key]
+    assert warnings == [
+        f"{tmp_path / 'cat' / 'acme-forms.toml'}:34: warning: sources[6].accept: source `fixed` accepts `tracking`, "
+        "but its URL no longer has that problem: remove it from `accept` [accept]"
+    ]
+    counts = source_check.counts(findings)
+    assert counts["copy"] == {"warnings": 1, "explained": 1} and counts["accept"] == {"warnings": 1, "explained": 0}
+
+
+def test_accept_needs_a_note_and_known_kinds(tmp_path):
+    extra = '\n[[sources]]\nid = "x"\nurl = "http://acme.example.com/old"\naccept = ["not-https", "typo-kind"]\n'
+    result = load_catalog([_write(tmp_path, extra=extra)])
+    messages = [f"{p.line} {p.key}: {p.message}" for p in result.errors]
+    assert any("sources[5].accept: `accept` needs a `note`" in m for m in messages), messages
+    assert any("`typo-kind` is not one of" in m for m in messages), messages
+
+
+def run(*args):
+    return runner.invoke(app, list(args))
+
+
+def test_lint_cli_reports_the_source_check_by_kind(tmp_path):
+    directory = _write(tmp_path, ops="licence", data="home")
+    text = (directory / "acme-forms.toml").read_text().replace(
+        'url = "https://acme.example.com/docs/operations"', 'url = "http://acme.example.com/docs/operations?utm_source=x"'
+    )
+    (directory / "acme-forms.toml").write_text(text)
+    out = run("catalog", "lint", "--catalog", str(directory), "--sources")
+    assert out.exit_code == OK
+    assert "acme-forms.toml:23: warning: sources[4].url: source `ops`: not https: cite the https address [not-https]" in out.stdout
+    assert "source check: 4 unexplained (bare-homepage 1, licence-file 1, tracking 1, not-https 1); 0 explained" in out.stdout
+    assert "last_reviewed" not in out.stdout  # --sources: the source check alone
+    data = json.loads(run("catalog", "lint", "--catalog", str(directory), "-f", "json").stdout)
+    assert data["source_check"]["by_kind"]["tracking"] == {"warnings": 1, "explained": 0}
+    assert data["source_check"]["unexplained"] == 4
+    tracked = [w for w in data["warnings"] if w["message"].endswith("[tracking]")]
+    assert tracked == [{"file": str(directory / "acme-forms.toml"), "line": 23, "key": "sources[4].url", "severity": "warning",
+                        "message": "source `ops`: tracking parameters (utm_source): cite the address without them [tracking]"}]
+    assert run("catalog", "lint", "--catalog", str(directory), "--sources", "--strict").exit_code == PROBLEMS
+
+
+def test_export_keeps_accept_and_note(tmp_path):
+    from catalog.export import tool_to_data, tool_to_toml_data
+
+    extra = '\n[[sources]]\nid = "archived"\nurl = "https://web.archive.org/web/2020/https://acme.example.com/x"\naccept = ["copy"]\nnote = "Only the archived copy remains."\n'
+    tool = _load(_write(tmp_path, extra=extra)).tools["acme-forms"]
+    [archived] = [s for s in tool_to_toml_data(tool)["sources"] if s["id"] == "archived"]
+    assert archived["accept"] == ["copy"] and archived["note"] == "Only the archived copy remains."
+    [plain] = [s for s in tool_to_data(tool)["sources"] if s["id"] == "archived"]
+    assert plain["accept"] == ["copy"]
