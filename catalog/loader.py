@@ -21,6 +21,7 @@ from catalog import schema
 from catalog.countries import is_location
 from catalog import licences
 from catalog.files import SLUG, inside
+from catalog.text import UNSAFE, unsafe_char
 from catalog import assurance
 from catalog.model import Caveat, Catalog, Fact, Option, SecurityAssessment, Source, Tool
 from catalog.problems import Problem, did_you_mean, format_path, key_lines, line_of, read_text, toml_problem
@@ -28,9 +29,11 @@ from catalog.schema import Field
 from catalog.vocabulary import BUNDLED_VOCABULARY, Vocabulary, read_vocabulary
 
 BUNDLED_CATALOG = Path(__file__).parent / "data"
-URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
-# C0 controls (but tab and newline), DEL and C1 controls: never legitimate in catalogue text.
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# http(s) only; no whitespace, and none of the characters RFC 3986 never allows in a URL
+# (`<`, `>`, `"`, backtick, braces, `|`, backslash, `^`): they are how a link breaks out of markup.
+URL = re.compile(r"^https?://[^\s/$.?#<>\"`{}|\\^][^\s<>\"`{}|\\^]*$")
+# Controls, escapes, BiDi and zero-width characters: never legitimate in catalogue text.
+CONTROL = UNSAFE
 VOCABULARY_FILE = "capabilities.toml"
 
 
@@ -187,11 +190,17 @@ class ToolReader:
     def _text(self, value: Any, spec: Field, path: tuple) -> Any:
         if not isinstance(value, str) or not value.strip():
             return self.expected(path, "a non-empty string", value)
-        if CONTROL.search(value):
-            return self.fail(path, "contains a control character; catalogue text must be plain")
+        # `str` fields are names, titles and labels: one line. `text` fields are prose.
+        bad = unsafe_char(value.strip(), single_line=spec.kind == "str")
+        if bad:
+            return self.fail(path, bad)
         return value.strip()
 
     def _url(self, value: Any, spec: Field, path: tuple) -> Any:
+        if isinstance(value, str):
+            bad = unsafe_char(value, single_line=True)
+            if bad:
+                return self.fail(path, bad)
         if not isinstance(value, str) or not URL.match(value):
             return self.expected(path, "an http(s) URL", value)
         return value

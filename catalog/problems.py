@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from catalog.text import neutralise
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class Problem:
@@ -17,9 +19,10 @@ class Problem:
     severity: str = "error"  # "error" or "warning"
 
     def __str__(self) -> str:
-        where = self.file + (f":{self.line}" if self.line else "")
-        key = f" {self.key}:" if self.key else ""
-        return f"{where}: {self.severity}:{key} {self.message}"
+        # File names, keys and messages quote what a file said: shown inert, on one line.
+        where = neutralise(self.file, True) + (f":{self.line}" if self.line else "")
+        key = f" {neutralise(self.key, True)}:" if self.key else ""
+        return f"{where}: {self.severity}:{key} {neutralise(self.message, True)}"
 
     def as_dict(self) -> dict:
         """The problem as plain data, for JSON output."""

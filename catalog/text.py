@@ -66,3 +66,32 @@ def neutralise(text: object, single_line: bool = False) -> str:
     """
     out = UNSAFE.sub(_visible, str(text))
     return LINE_BREAK.sub(" ", out) if single_line else out
+
+
+# Characters a URL keeps in Markdown: RFC 3986 unreserved and reserved ones that cannot close
+# a link `(...)`, an autolink `<...>` or a table cell; everything else is percent-encoded.
+_URL_SAFE = "/:?#@!$&*+,;=%-._~"
+
+
+def md_url(url: object) -> str:
+    """A URL safe as a Markdown link target or autolink: http(s) only, nothing that ends the link.
+
+    Catalogue URLs are validated as http(s) already; this is the second line of defence, so
+    a URL that reached an output some other way still cannot inject markup or a script link.
+    """
+    from urllib.parse import quote
+
+    text = str(url)
+    if not re.match(r"^https?://", text, re.IGNORECASE):
+        return ""
+    return quote(text, safe=_URL_SAFE)
+
+
+# A spreadsheet reads a cell that starts with one of these as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> str:
+    """A CSV cell a spreadsheet shows as text: a leading formula character is quoted with `'`."""
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text

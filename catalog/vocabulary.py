@@ -7,7 +7,9 @@ from pathlib import Path
 import tomli
 
 from catalog.model import Capability
-from catalog.problems import Problem, did_you_mean, read_text, toml_problem
+from catalog.files import is_slug
+from catalog.problems import Problem, did_you_mean, format_path, key_lines, line_of, read_text, toml_problem
+from catalog.text import unsafe_char
 
 BUNDLED_VOCABULARY = Path(__file__).parent / "data" / "capabilities.toml"
 GOALS = ("monitoring", "communication", "engagement", "collaboration", "delivery")
@@ -103,31 +105,60 @@ def read_vocabulary(path: Path = BUNDLED_VOCABULARY) -> tuple[Vocabulary, list[P
     entries = data.get("capability", [])
     if not isinstance(entries, list):
         return Vocabulary([]), [Problem(name, 0, "capability", "expected an array of tables [[capability]]")]
+    lines = key_lines(text)
+
+    def problem(index: int, field: str, message: str) -> None:
+        path = ("capability", index) + ((field,) if field else ())
+        problems.append(Problem(name, line_of(lines, path), format_path(path), message))
+
+    def words(index: int, field: str, value, single_line: bool = True) -> bool:
+        """True when a text field is a clean string (one line unless it is prose)."""
+        if not isinstance(value, str):
+            problem(index, field, "expected a string")
+            return False
+        bad = unsafe_char(value, single_line)
+        if bad:
+            problem(index, field, bad)
+        return not bad
+
     for index, entry in enumerate(entries):
-        key = f"capability[{index + 1}]"
         if not isinstance(entry, dict):
-            problems.append(Problem(name, 0, key, "expected a table"))
+            problem(index, "", "expected a table")
             continue
         cap_id, label = entry.get("id"), entry.get("label")
         if not isinstance(cap_id, str) or not isinstance(label, str):
-            problems.append(Problem(name, 0, key, "`id` and `label` are required strings"))
+            problem(index, "", "`id` and `label` are required strings")
+            continue
+        if not is_slug(cap_id):
+            problem(index, "id", f"`{cap_id}` is not a slug (lowercase letters, digits, dashes)")
             continue
         if cap_id in seen:
-            problems.append(Problem(name, 0, key, f"duplicate capability id `{cap_id}`"))
+            problem(index, "", f"duplicate capability id `{cap_id}`")
             continue
         seen.add(cap_id)
-        goals = tuple(entry.get("goals", ()))
+        goals, aliases = entry.get("goals", []), entry.get("aliases", [])
+        ok = words(index, "label", label) and label.strip() != ""
+        ok = words(index, "description", entry.get("description", ""), single_line=False) and ok
+        ok = words(index, "area", entry.get("area", "other")) and ok
+        for field, items in (("goals", goals), ("aliases", aliases)):
+            if not isinstance(items, list):
+                problem(index, field, "expected an array of strings")
+                ok = False
+                continue
+            ok = all([words(index, field, item) for item in items]) and ok
+        if not ok:
+            continue
         for goal in goals:
             if goal not in GOALS:
-                problems.append(Problem(name, 0, key + ".goals", f"unknown goal `{goal}`{did_you_mean(goal, GOALS)}"))
+                problem(index, "goals", f"unknown goal `{goal}`{did_you_mean(goal, GOALS)}")
         caps.append(
             Capability(
                 id=cap_id,
                 label=label,
-                description=str(entry.get("description", "")),
-                goals=goals,
-                area=str(entry.get("area", "other")),
-                aliases=tuple(str(a) for a in entry.get("aliases", ())),
+                description=entry.get("description", ""),
+                goals=tuple(goals),
+                area=entry.get("area", "other"),
+                aliases=tuple(aliases),
             )
         )
     return Vocabulary(caps), problems

@@ -141,7 +141,7 @@ def show(
     """Show one tool with all its options, facts and sources."""
     from catalog.export import tool_to_data
     from catalog.search import find_tool
-    from recommender.render import plain
+    from recommender.render import one_line, plain
 
     loaded = load(catalog)
     tool, close = find_tool(loaded.catalog, tool_id)
@@ -152,10 +152,10 @@ def show(
     if fmt == "json":
         typer.echo(json.dumps(tool_to_data(tool), indent=2, ensure_ascii=False))
         return
-    lines = [f"{plain(tool.name)}  [{tool.id}]", plain(tool.summary), ""]
-    lines.append(f"homepage: {tool.homepage}")
+    lines = [f"{one_line(tool.name)}  [{tool.id}]", plain(tool.summary), ""]
+    lines.append(f"homepage: {plain(tool.homepage)}")
     if tool.repository:
-        lines.append(f"repository: {tool.repository}")
+        lines.append(f"repository: {plain(tool.repository)}")
     if tool.aliases:
         lines.append(f"aliases: {plain(', '.join(tool.aliases))}")
     lines.append(f"capabilities: {', '.join(tool.capabilities)}")
@@ -173,7 +173,7 @@ def show(
             lines.append(f"  caveat ({caveat.risk}): {plain(caveat.text)}" + (f"  [{caveat.source.id}]" if caveat.source else ""))
     if tool.sources:
         lines += ["", "sources:"]
-        lines += [f"  [{s.id}] {s.url}" + (f"  {plain(s.title)}" if s.title else "") for s in tool.sources]
+        lines += [f"  [{s.id}] {plain(s.url)}" + (f"  {plain(s.title)}" if s.title else "") for s in tool.sources]
     typer.echo("\n".join(lines))
 
 

@@ -28,8 +28,10 @@ app.add_typer(catalog_app, name="catalog")
 
 
 def err(message: str) -> None:
-    """Print to standard error."""
-    typer.echo(message, err=True)
+    """Print to standard error; values quoted from files (names, keys, ids) are shown inert."""
+    from catalog.text import neutralise
+
+    typer.echo(neutralise(message), err=True)
 
 
 def fail(problems, what: str = "input") -> "typer.Exit":
@@ -305,6 +307,12 @@ def tui(
 
 def main() -> None:
     """Console-script entry point: a person sees a message, never a traceback."""
+    # A terminal whose encoding lacks a character (a cp1252 console and `✓`) shows an escape.
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError):
+            pass
     try:
         app()
     except KeyboardInterrupt:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from catalog.text import md_url
 from recommender.engine import EXCLUDED, STEPS, TO_VERIFY, Assessment, Recommendation, Verdict
 from recommender.policy import Pack, Section, citations, evidence_rows, missing_evidence
 from recommender.render import RISK_NAMES, md, plain
@@ -398,7 +399,7 @@ def to_madr(rec: Recommendation, meta: RecordMeta | None = None) -> str:
     out += ["### Sources of the facts", ""]
     shown = leading + ([chosen.option] if chosen.option and chosen.option not in leading else [])
     urls = sorted({s.url for a in shown for v in a.verdicts for s in v.sources})
-    out += [f"* <{u}>" for u in urls] or ["* No verdict above rests on a cited page."]
+    out += [f"* <{md_url(u)}>" for u in urls] or ["* No verdict above rests on a cited page."]
     return "\n".join(out).rstrip() + "\n"
 
 

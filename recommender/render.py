@@ -10,6 +10,7 @@ import json
 import re
 import textwrap
 
+from catalog.text import md_url, neutralise
 from recommender.engine import TO_VERIFY, Assessment, Recommendation, Verdict
 from recommender.requirements import FAIL, PASS, UNKNOWN
 from recommender.stance import ROLE_LABELS, STANCE_LINES, duties
@@ -22,14 +23,18 @@ RISK_NAMES = {
     "system_integration": "System integration",
 }
 MARK = {PASS: "✓", FAIL: "✗", UNKNOWN: "?"}
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Enough to stop emphasis, code, links, images, HTML and table breaks; `(` is inert without `[`.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~])")
 
 
 def plain(text: str) -> str:
-    """Text with control characters (escape sequences included) made visible and harmless."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(text))
+    """Text with control, escape, BiDi and zero-width characters made visible and harmless."""
+    return neutralise(text)
+
+
+def one_line(text: str) -> str:
+    """`plain`, with line breaks and tabs as spaces: one value can never make a second row."""
+    return neutralise(text, single_line=True)
 
 
 def md(text: str) -> str:
@@ -202,7 +207,7 @@ def to_table(rec: Recommendation, width: int = 80) -> str:
             continue
         out.append(f"  {'#':>2} {'option':<{name_w}} {'score':>5}  res  data plat intg")
         for i, a in enumerate(rows, 1):
-            name = plain(a.name)
+            name = one_line(a.name)
             if a.status == TO_VERIFY:
                 name = "(verify) " + name
             if len(name) > name_w:
@@ -255,7 +260,7 @@ def to_table(rec: Recommendation, width: int = 80) -> str:
 
 # -- Markdown ---------------------------------------------------------------------------------
 def _sources_md(v: Verdict) -> str:
-    return " ".join(f"[{i}]({s.url})" for i, s in enumerate(v.sources[:3], 1)) or "—"
+    return " ".join(f"[{i}]({md_url(s.url)})" for i, s in enumerate(v.sources[:3], 1)) or "—"
 
 
 def _option_md(a: Assessment, stance: str, level: int = 3) -> list[str]:
@@ -368,7 +373,7 @@ def to_record(rec: Recommendation) -> str:
     out += _near_and_relax_md(rec)
     out += ["## Evidence", "", "Every verdict above cites the catalogue fact it was decided on; unknown means the catalogue does not state the fact.", ""]
     sources = sorted({s.url for a in rec.options[:6] for v in a.verdicts for s in v.sources})
-    out += [f"- <{u}>" for u in sources]
+    out += [f"- <{md_url(u)}>" for u in sources]
     return "\n".join(out).rstrip() + "\n"
 
 

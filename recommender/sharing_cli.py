@@ -397,6 +397,7 @@ def _export_csv(result) -> str:
     import io
 
     from catalog.export import plain_value
+    from catalog.text import csv_cell
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -412,11 +413,11 @@ def _export_csv(result) -> str:
         for option in tool.options:
             for key in sorted(option.facts):
                 fact = option.facts[key]
-                writer.writerow([
+                writer.writerow([csv_cell(c) for c in [
                     tool.id, tool.name, option.id, option.step, key, cell(fact.value), fact.origin,
                     "; ".join(fact.origins or (fact.origin,)), " ".join(s.url for s in fact.sources),
                     "; ".join(f"{cell(v)} per {o}" for v, o in fact.conflicts),
-                ])
+                ]])
     return buffer.getvalue()
 
 
@@ -425,6 +426,7 @@ def _export_toml(result, directory: Path, overwrite: bool) -> None:
 
     from catalog.export import tool_to_toml_data
     from catalog.vocabulary import BUNDLED_VOCABULARY, read_vocabulary
+    from recommender.render import one_line
     from catalog.files import FileExists, UnsafePath, child_path, write_atomic
 
     bundled, _ = read_vocabulary(BUNDLED_VOCABULARY)
@@ -445,7 +447,8 @@ def _export_toml(result, directory: Path, overwrite: bool) -> None:
         for c in by_tool.get(tool.id, []):
             claims = "; ".join(f"{_value(v)} per {', '.join(o)}" for v, o in c.claims)
             header.append(f"# CONFLICT {c.option}.{c.key}: {claims} (the first is written below)")
-        text = "\n".join(_plain(h) for h in header) + "\n" + tomli_w.dumps(tool_to_toml_data(tool))
+        # One comment line per header line, whatever a value holds: a line break would start TOML.
+        text = "\n".join(one_line(h) for h in header) + "\n" + tomli_w.dumps(tool_to_toml_data(tool))
         try:
             write_atomic(child_path(tools_dir, tool.id), text, overwrite=overwrite)
             written += 1

@@ -106,7 +106,7 @@ def test_control_characters_and_non_utf8_are_refused(tmp_path):
     write(tmp_path, "alpha-analytics", GOOD.replace('name = "Alpha Analytics"', 'name = "Alpha\\u001b[31mRed"'))
     (tmp_path / "latin.toml").write_bytes(b'name = "caf\xe9"\n')
     joined = "\n".join(messages(load_catalog([tmp_path])))
-    assert "control character" in joined
+    assert "name: contains U+001B (ESCAPE) at character 6; catalogue text must be plain" in joined
     assert "latin.toml: error: not UTF-8" in joined
 
 

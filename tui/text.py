@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from recommender.render import plain
+from recommender.render import one_line, plain
 
 RISK_SHORT = {"low": "low", "medium": "med", "high": "HIGH"}
 RISK_ORDER = ("resourcing", "data_control", "platform_control", "system_integration")
@@ -23,8 +23,8 @@ def lit(text: object, style: str = "") -> Text:
 
 
 def fit(text: str, width: int) -> str:
-    """Cut to `width` cells with an ellipsis, padded to exactly `width`."""
-    text = plain(text)
+    """Cut to `width` cells with an ellipsis, padded to exactly `width`; always one line."""
+    text = one_line(text)
     if width <= 1:
         return text[:width]
     if len(text) > width:

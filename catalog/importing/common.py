@@ -13,7 +13,8 @@ import tomli_w
 
 from catalog.files import MAX_SLUG, FileExists, UnsafePath, child_path, write_atomic
 
-from catalog.loader import CONTROL, SLUG, URL, VOCABULARY_FILE, load_vocabulary, read_tool_text
+from catalog.loader import URL, VOCABULARY_FILE, load_vocabulary, read_tool_text
+from catalog.text import UNSAFE
 from catalog.problems import Problem
 
 # Imported entries whose source states no capability in this vocabulary's terms get this one,
@@ -80,7 +81,7 @@ def clean_text(value: Any) -> str:
     if value is None:
         return ""
     text = unicodedata.normalize("NFC", str(value))
-    return " ".join(CONTROL.sub(" ", text).split())
+    return " ".join(UNSAFE.sub(" ", text).split())
 
 
 def slugify(text: str) -> str:
@@ -100,7 +101,7 @@ def web_url(value: Any) -> str:
     match = re.match(r"^git://(github\.com|gitlab\.com|bitbucket\.org)/(.+?)(?:\.git)?/?$", url)
     if match:
         url = f"https://{match.group(1)}/{match.group(2)}"
-    return url if URL.match(url) and not CONTROL.search(url) else ""
+    return url if URL.match(url) and not UNSAFE.search(url) else ""
 
 
 def short_summary(text: str, limit: int = 300) -> str:
