@@ -1,12 +1,80 @@
-"""Counts over a catalogue: by area, origin and step, and how many facts are unknown."""
+"""Counts over a catalogue: by area, origin and step, and how many facts are unknown.
+
+The deciding facts are the ones most answers turn on: full export, API, webhooks, SSO, ops
+effort, cost model and licence for every option, and for hosted options also residency and
+security assurance (certifications or assessments). Their unknown share is measured per step
+(share, buy), for buy and cross-agency options together (the ones an agency cannot inspect
+itself), and overall. A fact counts as known when it is stated; a stated `false` or empty
+list only with a source, since "none" is a claim like any other.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 
 from catalog.lint import MAIN_FACTS
-from catalog.model import Catalog
+from catalog.model import Catalog, Option
 from catalog.schema import FACT_KEYS, ORIGINS, STEP_OF_ORIGIN
+
+
+# (name, the fact keys that state it): the first is known when any of its keys is.
+DECIDING_FACTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("full_export", ("data.full_export",)),
+    ("api", ("integration.api",)),
+    ("webhooks", ("integration.webhooks",)),
+    ("sso", ("integration.sso",)),
+    ("ops_effort", ("resourcing.ops_effort",)),
+    ("cost_model", ("cost.model",)),
+    ("licence", ("lock_in.licence",)),
+)
+HOSTED_DECIDING_FACTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("residency", ("data.residency",)),
+    ("assurance", ("assurance.certifications", "assurance.assessments")),
+)
+# The groups the unknown share is reported for, and which options each takes.
+GROUPS = {
+    "share": lambda o: o.step == "share",
+    "buy": lambda o: o.step == "buy",
+    "buy_and_cross_agency": lambda o: o.step == "buy" or o.origin == "cross-agency",
+    "overall": lambda o: True,
+}
+
+
+def is_known(option: Option, keys: tuple[str, ...]) -> bool:
+    """Whether the option states any of the facts; `false` or `[]` count only with a source."""
+    for key in keys:
+        fact = option.fact(key)
+        if fact is None:
+            continue
+        empty = fact.value is False or (isinstance(fact.value, tuple) and not fact.value)
+        if fact.sources or not empty:
+            return True
+    return False
+
+
+def deciding(catalog: Catalog) -> dict:
+    """The unknown share of the deciding facts per group of options, and per fact."""
+    names = [name for name, _ in (*DECIDING_FACTS, *HOSTED_DECIDING_FACTS)]
+    out = {
+        group: {"options": 0, "possible": 0, "unknown": 0, "unknown_share": 0.0, "unknown_by_fact": dict.fromkeys(names, 0)}
+        for group in GROUPS
+    }
+    for tool in catalog:
+        for option in tool.options:
+            facts = DECIDING_FACTS + (HOSTED_DECIDING_FACTS if option.deployment == "hosted" else ())
+            unknown = [name for name, keys in facts if not is_known(option, keys)]
+            for group, takes in GROUPS.items():
+                if not takes(option):
+                    continue
+                row = out[group]
+                row["options"] += 1
+                row["possible"] += len(facts)
+                row["unknown"] += len(unknown)
+                for name in unknown:
+                    row["unknown_by_fact"][name] += 1
+    for row in out.values():
+        row["unknown_share"] = round(row["unknown"] / row["possible"], 4) if row["possible"] else 0.0
+    return out
 
 
 def stats(catalog: Catalog) -> dict:
@@ -46,6 +114,11 @@ def stats(catalog: Catalog) -> dict:
             # The facts the main requirements read (see catalog.lint.MAIN_FACTS).
             "main_possible": options * len(MAIN_FACTS),
             "main_unknown": sum(options - known[key] for key in MAIN_FACTS),
+        },
+        "deciding_facts": {
+            "facts": [name for name, _ in DECIDING_FACTS],
+            "hosted_facts": [name for name, _ in HOSTED_DECIDING_FACTS],
+            **deciding(catalog),
         },
         "steps_of_origins": dict(STEP_OF_ORIGIN),
     }

@@ -182,7 +182,12 @@ def stats_command(
     catalog: Optional[List[Path]] = typer.Option(None, "--catalog", help="Catalogue directory (repeatable)."),
     fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
 ) -> None:
-    """Counts by area, origin and step, and how many facts are unknown."""
+    """Tool and option counts by area, origin and step, and how many facts are unknown.
+
+    The deciding facts (full export, API, webhooks, SSO, ops effort, cost model, licence; for
+    hosted options also residency and assurance) are measured per step, for buy and
+    cross-agency options together, and overall.
+    """
     from catalog.stats import stats
 
     loaded = load(catalog)
@@ -200,7 +205,15 @@ def stats_command(
     lines += ["", f"facts: {facts['known']} stated, {facts['unknown']} unknown ({share:.0f}% of {facts['possible']} possible, most of them optional)"]
     main = 100 * facts["main_unknown"] / facts["main_possible"] if facts["main_possible"] else 0
     lines.append(f"main facts (export, licence, API, ops effort, cost model): {facts['main_unknown']} of {facts['main_possible']} unknown ({main:.0f}%)")
-    lines.append("most often unknown:")
+    lines += ["", "deciding facts unknown (full export, API, webhooks, SSO, ops effort, cost model, licence;",
+              "  for hosted options also residency and certifications or assessments):"]
+    labels = {"share": "share", "buy": "buy", "buy_and_cross_agency": "buy + cross-agency", "overall": "overall"}
+    for group, label in labels.items():
+        row = data["deciding_facts"][group]
+        lines.append(f"  {label:<20} {row['unknown']:>5} of {row['possible']:<5} {100 * row['unknown_share']:>4.0f}%   ({row['options']} options)")
+    overall = data["deciding_facts"]["overall"]["unknown_by_fact"]
+    lines.append("  by fact, overall: " + ", ".join(f"{name} {n}" for name, n in overall.items()))
+    lines += ["", "most often unknown:"]
     worst = sorted(facts["unknown_by_fact"].items(), key=lambda kv: (-kv[1], kv[0]))[:8]
     lines += [f"  {key:<34} unknown in {n} of {data['options']} options" for key, n in worst]
     typer.echo("\n".join(lines))
