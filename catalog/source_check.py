@@ -5,8 +5,8 @@ A board asks "where does it say that?"; the answer must be the page that says it
 - `bare-homepage`: a site's front page cited for a specific fact;
 - `repository-root`: a code repository's front page (or an owner's page) cited for a fact —
   cite the file or page that states it (the LICENSE file for a licence);
-- `licence-file`: a licence file cited for anything but the licence (and the cost model it
-  implies): it states nothing else;
+- `licence-file`: a licence file cited for a fact other than the licence (and the cost model
+  and band it implies): it states nothing else. A caveat may cite one: it is about its terms;
 - `copy`: a copy on another host (web archives, caches, document-sharing sites, mirrors);
 - `shortener` and `redirect`: a link whose target the reader cannot see;
 - `tracking`: tracking parameters (utm_*, fbclid, gclid …) in the address;
@@ -251,7 +251,8 @@ def check_tool(tool: Tool) -> list[Finding]:
             kinds.append(("repository-root", f"a repository root cited for {_facts(keys)}: cite the file or page that states them"))
         elif keys and is_bare_homepage(source.url):
             kinds.append(("bare-homepage", f"a bare homepage cited for {_facts(keys)}: cite the page that states them"))
-        other = [k for k in keys if not any(k.endswith("." + f) for f in LICENCE_FACTS)]
+        # Caveats citing a licence file are about its terms (open core, a source-available licence).
+        other = [k for k in keys if ".caveats[" not in k and not any(k.endswith("." + f) for f in LICENCE_FACTS)]
         if other and LICENCE_FILE.search(urlsplit(source.url).path.rstrip("/")):
             kinds.append(("licence-file", f"a licence file cited for {_facts(other)}: it states only the licence"))
         found = {kind for kind, _ in kinds}

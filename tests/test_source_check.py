@@ -211,3 +211,14 @@ def test_export_keeps_accept_and_note(tmp_path):
     assert archived["accept"] == ["copy"] and archived["note"] == "Only the archived copy remains."
     [plain] = [s for s in tool_to_data(tool)["sources"] if s["id"] == "archived"]
     assert plain["accept"] == ["copy"]
+
+
+def test_a_caveat_about_licence_terms_may_cite_the_licence_file(tmp_path):
+    caveat = '\n[[options.caveats]]\nrisk = "platform_control"\ntext = "Enterprise code needs a subscription."\nsource = "licence"\n'
+    directory = _write(tmp_path)
+    path = directory / "acme-forms.toml"
+    path.write_text(path.read_text() + caveat)
+    assert source_check.check(_load(directory)) == []
+    path.write_text(path.read_text().replace('source = "licence"', 'source = "home"'))
+    [finding] = source_check.check(_load(directory))
+    assert finding.kind == "bare-homepage" and "cited for options[1].caveats[1]" in finding.message
