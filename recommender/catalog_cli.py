@@ -89,7 +89,8 @@ def lint_command(
             "source_check": {
                 "by_kind": by_kind,
                 "unexplained": sum(r["warnings"] - r["explained"] for r in by_kind.values()),
-                "explained": [f.as_dict() for f in findings if f.explained],
+                # Every finding with its kind, explained ones included (with the entry's note).
+                "findings": [f.as_dict() for f in findings],
             },
         }
         typer.echo(json.dumps(report, indent=2))

@@ -196,6 +196,8 @@ def test_lint_cli_reports_the_source_check_by_kind(tmp_path):
     data = json.loads(run("catalog", "lint", "--catalog", str(directory), "-f", "json").stdout)
     assert data["source_check"]["by_kind"]["tracking"] == {"warnings": 1, "explained": 0}
     assert data["source_check"]["unexplained"] == 4
+    kinds = sorted((f["source"], f["kind"], f["line"], f["explained"]) for f in data["source_check"]["findings"])
+    assert kinds == [("home", "bare-homepage", 11, None), ("licence", "licence-file", 19, None), ("ops", "not-https", 23, None), ("ops", "tracking", 23, None)]
     tracked = [w for w in data["warnings"] if w["message"].endswith("[tracking]")]
     assert tracked == [{"file": str(directory / "acme-forms.toml"), "line": 23, "key": "sources[4].url", "severity": "warning",
                         "message": "source `ops`: tracking parameters (utm_source): cite the address without them [tracking]"}]
