@@ -120,7 +120,7 @@ def parse(text: str) -> Parsed:
         hint = did_you_mean(key, licensing.known_symbols) if " " not in key else ""
         return Parsed(
             None,
-            f"`{key}` is not an SPDX licence id{hint}; name a licence without one `LicenseRef-<name>` "
+            f"`{shown(key)}` is not an SPDX licence id{hint}; name a licence without one `LicenseRef-<name>` "
             "(ids: https://spdx.org/licenses/)",
         )
     normalised = str(tree)
@@ -128,9 +128,16 @@ def parse(text: str) -> Parsed:
 
 
 def _reason(exc: Exception) -> str:
-    """The library's message, without its internal token positions."""
+    """The library's message, without its internal token positions or the expression itself."""
     message = str(exc).strip() or type(exc).__name__
-    return message.split(" for token:")[0].rstrip(".") if "for token" in message else message
+    message = message.split(" for token:")[0].rstrip(".") if "for token" in message else message
+    return shown(message.split(": '")[0] if "valid characters are" in message else message, 160)
+
+
+def shown(text: str, limit: int = 60) -> str:
+    """Text from a file as it may be shown in a message: printable, and cut when long."""
+    plain = "".join(c if c.isprintable() else "?" for c in str(text))
+    return plain if len(plain) <= limit else plain[: limit - 1] + "…"
 
 
 def _open(node) -> bool:
@@ -161,7 +168,7 @@ def _notes(text: str, normalised: str, licensing) -> tuple[str, ...]:
         else:
             notes.append(f"`{word}` is a deprecated SPDX id: read as `{key}`")
     if not notes:
-        notes.append(f"written `{normalised}` (SPDX operators in capitals, one space apart)")
+        notes.append(f"written `{shown(normalised)}` (SPDX operators in capitals, one space apart)")
     return tuple(notes)
 
 

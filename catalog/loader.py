@@ -245,7 +245,7 @@ class ToolReader:
             return self.expected(path, "an SPDX licence expression", value)
         parsed = licences.parse(value)
         if parsed.licence is None:
-            return self.fail(path, f"`{value}`: {parsed.error}")
+            return self.fail(path, f"`{licences.shown(value)}`: {parsed.error}")
         for note in parsed.notes:
             self.problem(path, note, "warning")
         return parsed.licence

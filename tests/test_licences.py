@@ -142,3 +142,16 @@ def test_a_run_from_the_parse_cache_does_not_import_the_parser(tmp_path):
     second = subprocess.run([sys.executable, "-c", script], env=env, cwd=root, capture_output=True, text=True, check=True)
     assert first.stdout.split() == ["GPL-3.0-only", "True", "True"]
     assert second.stdout.split() == ["GPL-3.0-only", "True", "False"]
+
+
+@pytest.mark.parametrize("text", ["A" * 100_000, "MIT\x00", "MIT OR \x1b[31mred", "(" * 3000 + "MIT", "MIT " * 20_000])
+def test_hostile_expressions_give_a_short_plain_error(text):
+    parsed = parse(text)
+    assert parsed.licence is None and len(parsed.error) < 300
+    assert parsed.error.isprintable()
+
+
+def test_the_loader_message_for_a_hostile_licence_is_short_and_plain(tmp_path):
+    result = load_catalog([_catalogue(tmp_path, "Evil\\u001b[31m" + "X" * 5000)])
+    [error] = result.errors
+    assert error.key == "options[1].lock_in.licence" and len(error.message) < 300 and error.message.isprintable()

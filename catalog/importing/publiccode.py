@@ -338,7 +338,7 @@ class PubliccodeReader:
                 option["cost"] = {"model": "free"}
                 self.notes.append("cost.model = free: the licence is OSI-approved (no licence fee; running costs unknown).")
         elif parsed is not None:
-            self.problem(("legal", "license"), f"`{written}`: {parsed.error}: left unknown", "warning")
+            self.problem(("legal", "license"), f"`{licences.shown(written)}`: {parsed.error}: left unknown", "warning")
         else:
             self.problem(("legal", "license"), "no licence stated: left unknown", "warning")
         depends = self.data.get("dependsOn")
