@@ -227,8 +227,8 @@ def _risk_lines(risks: dict) -> list[str]:
 
 def _link(text: str, url: str) -> str:
     """A Markdown link whose URL cannot close it early or carry markup."""
-    safe = "".join(c if c.isprintable() and c not in " ()<>[]`\\" else f"%{ord(c):02X}" for c in url)
-    return f"[{md(text)}]({safe})"
+    safe = md_url(url)
+    return f"[{md(text)}]({safe})" if safe else md(text)
 
 
 def _fence(text: str, lang: str = "") -> list[str]:

@@ -31,6 +31,7 @@ from catalog.licences import is_open_source
 from catalog.model import Option, Tool
 from catalog.problems import Problem, did_you_mean, format_path, key_lines, line_of, read_text, toml_problem
 from catalog.schema import ORIGINS
+from catalog.text import unsafe_char
 from recommender.requirements import FAIL, KINDS, PASS, UNKNOWN, Context, Outcome
 
 POLICY_VERSION = 1
@@ -229,6 +230,10 @@ class PackReader:
         value = data.get(key, "")
         if not isinstance(value, str) or (required and not value.strip()):
             self.problem(path + (key,), "expected a non-empty string" if required else "expected a string")
+            return ""
+        bad = unsafe_char(value.strip(), single_line=key not in ("summary", "text"))
+        if bad:
+            self.problem(path + (key,), bad)
             return ""
         return value.strip()
 
@@ -458,10 +463,12 @@ def read_evidence(raw: Any, problem: Callable[[tuple, str], None]) -> tuple[tupl
             continue
         items = []
         for i, row in enumerate(rows):
-            bad = [k for k, v in row.items() if not isinstance(v, str)]
-            for key in bad:
-                problem(("evidence", eid, i, key), "expected a string")
-            items.append(tuple((k, v.strip()) for k, v in row.items() if isinstance(v, str)))
+            for key, value in row.items():
+                if not isinstance(value, str):
+                    problem(("evidence", eid, i, key), "expected a string")
+                elif unsafe_char(value, single_line=True):
+                    problem(("evidence", eid, i, key), unsafe_char(value, single_line=True))
+            items.append(tuple((k, v.strip()) for k, v in row.items() if isinstance(v, str) and not unsafe_char(v, single_line=True)))
         out.append((eid, tuple(items)))
     return tuple(out)
 

@@ -95,6 +95,8 @@ cites = ["rule"]
     assert (32, "sections[1].kind") in found
     assert all(p.file == "mine.toml" for p in problems)
     assert any("did you mean `full_export`" in p.message for p in problems)
+    escape, problems = parse_pack(text.replace('name = "Our agency"', 'name = "Our\\u001b[2Jagency"'), "mine.toml", "mine.toml")
+    assert any(p.key == "name" and "U+001B" in p.message for p in problems)
     bad, problems = parse_pack("id = [", "broken.toml", "broken.toml")
     assert bad is None and problems[0].line == 1 and "invalid TOML" in problems[0].message
 
