@@ -97,15 +97,18 @@ def recommend(
     skill: Optional[List[str]] = typer.Option(None, "--skill", help="A skill the agency has (repeatable)."),
     unique: Optional[List[str]] = typer.Option(None, "--unique-requirement", help="A stated unique requirement (justifies build)."),
     must_control_code: bool = typer.Option(False, "--must-control-code", help="The agency must control the code (justifies build)."),
+    will_resource: bool = typer.Option(False, "--will-resource", help="The agency will fund the capacity and skills an option needs (fits if resourced ranks with fits)."),
     title: Optional[str] = typer.Option(None, "--title", help="Title of the report."),
     policy: Optional[List[str]] = typer.Option(None, "--policy", help="A policy pack to apply: it-cad68, au-dta-reuse, us-m-16-21, uk-tcop or a pack file (repeatable)."),
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="Judge as of this date (YYYY-MM-DD); with it, the same input gives the same bytes."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Decision date YYYY-MM-DD (default: today): options ended by then are not offered; with it, the same input gives the same bytes."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (never overwrites; see --force)."),
     force: bool = typer.Option(False, "--force", help="Allow --output to replace an existing file."),
 ) -> None:
     """Recommend share, buy or build options for a requirements profile.
 
-    Exit codes: 0 share or buy options found; 3 only build remains; 2 bad input.
+    Every output opens with the answer: one headline and its conditions.
+    Exit codes: 0 share or buy options found; 3 only build remains; 2 bad input
+    (including an empty catalogue or no tool in scope).
     """
     from recommender.render import FORMATS
 
@@ -119,9 +122,14 @@ def recommend(
         raise typer.Exit(BAD_INPUT)
     loaded = load(catalog)
     the_profile = build_profile(loaded.catalog.vocabulary, profile, capability, hard, soft, country, level, stance, ops_capacity, skill, unique, must_control_code, title, goals=goal, policies=policy, as_of=day)
+    if will_resource:
+        the_profile = replace(the_profile, context=replace(the_profile.context, will_resource=True))
     from recommender.engine import recommend as run
 
     rec = run(loaded.catalog, the_profile, strict=strict)
+    if rec.scope_problem:
+        err(f"error: {rec.scope_problem}")
+        raise typer.Exit(BAD_INPUT)
     if fmt in ("madr", "record"):
         from recommender.madr import RecordMeta, catalogue_sources, to_madr, tool_version
 
@@ -138,7 +146,7 @@ def recommend(
 
 
 def parse_as_of(text: Optional[str]):
-    """The `--as-of` date, or None; exits 2 on a malformed date."""
+    """The `--as-of` date, or None for today; exits 2 on a malformed date."""
     if text is None:
         return None
     from datetime import date
@@ -146,7 +154,7 @@ def parse_as_of(text: Optional[str]):
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        err(f"--as-of: expected a date YYYY-MM-DD, found {text!r}")
+        err(f"--as-of: expected a date like 2026-11-30, found {text!r}")
         raise typer.Exit(BAD_INPUT) from None
 
 
@@ -166,6 +174,14 @@ def build_profile(vocabulary, profile_path, capability, hard, soft, country, lev
         err("no requirements: give --profile FILE, or --capability/--goal/--hard/--soft flags (see --help)")
         raise typer.Exit(BAD_INPUT)
     requirements = list(base.requirements)
+    from catalog.problems import Problem
+
+    hard_keys = {"capabilities"} if capability else set()
+    hard_keys |= {item.partition("=")[0].strip() for item in hard or []}
+    soft_keys = {(item.rpartition(":")[0] if ":" in item else item).partition("=")[0].strip() for item in soft or []}
+    for key in sorted(hard_keys & soft_keys):
+        flag = "--capability" if key == "capabilities" and capability else "--hard"
+        problems.append(Problem("flags", 0, key, f"`{key}` is given both as hard ({flag}) and as a preference (--soft); keep one"))
 
     def put(req: Requirement) -> None:
         nonlocal requirements
@@ -188,8 +204,6 @@ def build_profile(vocabulary, profile_path, capability, hard, soft, country, lev
         spec, _, weight_text = item.rpartition(":") if ":" in item else (item, "", "1")
         key, _, raw = spec.partition("=")
         if not weight_text.strip().isdigit() or not 1 <= int(weight_text) <= 10:
-            from catalog.problems import Problem
-
             problems.append(Problem("--soft", 0, key, f"weight must be a whole number from 1 to 10, found {weight_text!r}"))
             continue
         value, found = parse_flag_value(key.strip(), raw or "true", vocabulary, "--soft")
@@ -210,11 +224,12 @@ def build_profile(vocabulary, profile_path, capability, hard, soft, country, lev
         merged = {
             "country": ctx.country, "level": ctx.level, "stance": ctx.stance,
             "ops_capacity": ctx.ops_capacity, "skills": list(ctx.skills),
+            "will_resource": ctx.will_resource, "uses_features": list(ctx.uses_features),
         }
         merged.update({k: v for k, v in ctx_data.items()})
         if skill:
             merged["skills"] = list(dict.fromkeys(merged["skills"] + list(skill)))
-        ctx = reader.read_context({k: v for k, v in merged.items() if v not in ("", [])})
+        ctx = reader.read_context({k: v for k, v in merged.items() if v not in ("", [], False)})
         problems += reader.problems
     packs = base.policies
     if policies:

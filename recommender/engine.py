@@ -7,6 +7,7 @@ whatever order the catalogue files were read in.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 
 from catalog.model import Catalog, Option, Source, Tool
@@ -14,11 +15,17 @@ from catalog.schema import STEP_OF_ORIGIN
 from recommender.policy import Policy, policy_for
 from recommender.profile import Profile, Requirement
 from recommender.requirements import FAIL, KINDS, PASS, UNKNOWN, Context, Outcome
-from recommender.risks import Risk, assess, build_risks
+from recommender.risks import RISK_WORDS, Risk, assess, build_risks
 
 STEPS = ("share", "buy", "build")
 STEP_RANK = {origin: STEPS.index(step) for origin, step in STEP_OF_ORIGIN.items()}
 RECOMMENDED, TO_VERIFY, EXCLUDED = "recommended", "to-verify", "excluded"
+# Fit comes before the ladder: the tiers an option that meets the hard requirements falls in.
+FITS, FITS_IF_RESOURCED, BUILD = "fits", "fits-if-resourced", "build"
+TIERS = (FITS, FITS_IF_RESOURCED, TO_VERIFY)
+TIER_WORDS = {FITS: "fits", FITS_IF_RESOURCED: "fits if resourced", TO_VERIFY: "to verify"}
+CAPACITY_RANK = {"none": 0, "low": 1, "medium": 2, "high": 3}
+EFFORT_RANK = {"low": 1, "medium": 2, "high": 3}
 NEAR_MISS_LIMIT = 2  # hard requirements an option may fail and still be named as a near miss
 FOUNDATIONS = 3
 
@@ -47,7 +54,7 @@ class Basis:
     """What every option of one recommendation is judged against, worked out once per call:
     the profile's requirements with their kinds, labels and outcome memos."""
 
-    __slots__ = ("requirements", "kinds", "labels", "memos", "context", "demanded", "score_max", "rows", "tool_users")
+    __slots__ = ("requirements", "kinds", "labels", "memos", "context", "demanded", "score_max", "rows", "tool_users", "today")
 
     def __init__(self, profile: Profile, judge: "Judge | None" = None):
         self.requirements = profile.requirements
@@ -55,7 +62,8 @@ class Basis:
         self.labels = tuple(r.label for r in profile.requirements)
         self.memos = tuple(judge.memo(r, profile.context) if judge else None for r in profile.requirements)
         self.context = profile.context
-        self.demanded = frozenset(r.kind for r in profile.requirements)
+        self.demanded = {r.kind: r.value for r in profile.requirements}  # kind -> value demanded
+        self.today = profile.context.decision_date
         self.score_max = sum(r.weight for r in profile.requirements if not r.hard)
         # What the hot loop needs of each requirement, in one tuple per requirement.
         self.rows = tuple(
@@ -81,6 +89,9 @@ class Assessment:
     failed_at: tuple[int, ...] = ()  # positions of hard requirements that fail
     unknown_at: tuple[int, ...] = ()  # positions of hard requirements the catalogue cannot decide
     score: int = 0  # sum of the weights of the soft preferences that pass
+    ended: date | None = None  # the option's end date, when it is on or before the decision date
+    tier: str = ""  # fits, fits-if-resourced or to-verify (set for options that remain)
+    needs: tuple[str, ...] = ()  # what running it needs that the agency has not stated
     _verdicts: tuple[Verdict, ...] | None = field(default=None, compare=False, repr=False)
     _risks: dict[str, Risk] = field(default_factory=dict, compare=False, repr=False)
 
@@ -107,12 +118,26 @@ class Assessment:
         verdicts = self.verdicts
         return tuple(verdicts[i] for i in self.unknown_at)
 
+    def blocking(self, strict: bool) -> tuple[Verdict, ...]:
+        """What keeps this option out: its end date, failed hard requirements and, under
+        --strict, hard requirements the catalogue cannot decide."""
+        out = self.failed + (self.unknown if strict else ())
+        if self.ended is not None:
+            fact = self.option.fact("maintenance.ends")
+            out = (Verdict("in_service", "still offered on the decision date", True, 1, FAIL, f"ended {self.ended}", fact.sources if fact else ()),) + out
+        return out
+
     @property
     def risks(self) -> dict[str, Risk]:
         """The four risks for this agency, worked out on first use (they cost more than verdicts)."""
         if not self._risks:
-            self._risks.update(assess(self.tool, self.option, self.basis.context, set(self.basis.demanded)))
+            self._risks.update(assess(self.tool, self.option, self.basis.context, self.basis.demanded))
         return self._risks
+
+    @property
+    def high_risks(self) -> tuple[str, ...]:
+        """Names of the risks that are HIGH for this agency."""
+        return tuple(name for name, risk in self.risks.items() if risk.level == "high")
 
     @property
     def key(self) -> str:
@@ -141,21 +166,33 @@ class Assessment:
         """Agencies known to use this option."""
         return tuple(self.option.value("reuse.used_by", ()))
 
-    def rank_key(self) -> tuple:
-        """Ladder step, outright passes before to-verify, score, reuse evidence, then name.
+    def tier_rank(self) -> int:
+        """Fits first, then fits if resourced (level with fits when the agency will resource
+        it), then to verify."""
+        if self.tier == FITS_IF_RESOURCED and self.basis.context.will_resource:
+            return 0
+        return TIERS.index(self.tier) if self.tier in TIERS else len(TIERS)
 
-        Reuse evidence is the number of agencies using this option (united across federated
-        catalogues), then using any option of the tool: more users, a safer share.
+    def rank_key(self) -> tuple:
+        """Fit before the ladder: tier, then share before buy, then options carrying a HIGH
+        risk after those without, then score, then evidence — fewer unknowns, reuse (agencies
+        using this option, then the tool), facts stated — and the name only as the last
+        tie-break, so the order is deterministic.
         """
         tool_users = self.basis.tool_users.get(self.tool.id)
         if tool_users is None:
             tool_users = self.basis.tool_users[self.tool.id] = len(self.tool.used_by)
+        high = len(self.high_risks)
         return (
+            self.tier_rank(),
             STEP_RANK[self.option.origin],
-            0 if self.status == RECOMMENDED else 1,
+            high > 0,
+            high,
             -self.score,
+            sum(1 for o in self.outcomes if o.result == UNKNOWN),
             -len(self.option.value("reuse.used_by", ())),
             -tool_users,
+            -len(self.option.facts),
             self.tool.name.casefold(),
             self.tool.id,
             self.option.id,
@@ -181,6 +218,27 @@ class Relaxation:
 
 
 @dataclass(frozen=True)
+class Answer:
+    """The recommendation in one headline, with the conditions under which it holds.
+
+    `option` is the option to adopt (None for build or when nothing can be judged); `text` is
+    the headline followed by its conditions, as every output opens with it.
+    """
+
+    option: Assessment | None
+    step: str  # share, buy or build ("" when nothing could be judged)
+    tier: str  # fits, fits-if-resourced, to-verify or build ("" when nothing could be judged)
+    headline: str
+    reason: str
+    conditions: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The headline and its conditions as one paragraph."""
+        return " ".join((self.headline, *self.conditions))
+
+
+@dataclass(frozen=True)
 class Recommendation:
     """The engine's answer for one profile."""
 
@@ -193,16 +251,23 @@ class Recommendation:
     total_options: int
     strict: bool
     integration_work: str = ""
-    excluded: tuple[Assessment, ...] = ()  # every option examined and excluded, in ladder order
+    excluded: tuple[Assessment, ...] = ()  # every option examined and excluded, in rank order
     policy: "Policy | None" = None  # the policy packs applied (recommender.policy)
+    as_of: date | None = None  # the decision date the options were judged on
+    unverified: tuple[Assessment, ...] = ()  # removed under --strict only because facts are unknown
+    ended: tuple[Assessment, ...] = ()  # options past their end date, not offered
+    scope_problem: str = ""  # why nothing could be judged (empty catalogue, nothing in scope)
+    answer: Answer | None = None
 
     @cached_property
     def counts(self) -> dict[str, int]:
-        """Options remaining by step, and how many of them need verifying."""
-        out = {"share": 0, "buy": 0, "to_verify": 0}
+        """Options remaining by step and by tier."""
+        out = {"share": 0, "buy": 0, "to_verify": 0, FITS: 0, FITS_IF_RESOURCED: 0}
         for a in self.options:
             out[a.step] += 1
-            out["to_verify"] += a.status == TO_VERIFY
+            out["to_verify"] += a.tier == TO_VERIFY
+            out[FITS] += a.tier == FITS
+            out[FITS_IF_RESOURCED] += a.tier == FITS_IF_RESOURCED
         return out
 
     @property
@@ -210,12 +275,20 @@ class Recommendation:
         """No share or buy option remains."""
         return not self.options
 
+    def in_tier(self, tier: str) -> tuple[Assessment, ...]:
+        """The remaining options of one tier, in rank order."""
+        return tuple(a for a in self.options if a.tier == tier)
+
     def summary(self) -> str:
-        """"23 options: 9 share · 14 buy" — the live count."""
+        """"11 options: 3 fit · 2 if resourced · 6 to verify (3 share · 8 buy)" — the live count."""
         c = self.counts
-        text = f"{len(self.options)} option{'s' if len(self.options) != 1 else ''}: {c['share']} share · {c['buy']} buy"
+        n = len(self.options)
+        parts = [f"{c[FITS]} fit"]
+        if c[FITS_IF_RESOURCED]:
+            parts.append(f"{c[FITS_IF_RESOURCED]} if resourced")
         if c["to_verify"]:
-            text += f" ({c['to_verify']} to verify)"
+            parts.append(f"{c['to_verify']} to verify")
+        text = f"{n} option{'s' if n != 1 else ''}: " + " · ".join(parts) + f" ({c['share']} share · {c['buy']} buy)"
         if self.build:
             text += " · build"
         return text
@@ -247,13 +320,15 @@ def _judge(tool: Tool, option: Option, basis: Basis, strict: bool) -> Assessment
                 unknown.append(i)
         elif result == PASS:
             score += weight
-    if failed or (strict and unknown):
+    ends = option.value("maintenance.ends")
+    ended = ends if ends is not None and ends <= basis.today else None
+    if failed or ended or (strict and unknown):
         status = EXCLUDED
     elif unknown:
         status = TO_VERIFY
     else:
         status = RECOMMENDED
-    return Assessment(tool, option, status, tuple(outcomes), basis, tuple(failed), tuple(unknown), score)
+    return Assessment(tool, option, status, tuple(outcomes), basis, tuple(failed), tuple(unknown), score, ended)
 
 
 class Judge:
@@ -297,39 +372,100 @@ def in_scope(catalog: Catalog, profile: Profile) -> list[Tool]:
     return [catalog.tools[tool_id] for tool_id in sorted(ids)]
 
 
+def scope_problem(catalog: Catalog, profile: Profile, tools: list[Tool]) -> str:
+    """Why nothing can be judged, or "": an empty catalogue or no tool in scope is not a
+    reason to build, it is a question the catalogue cannot answer."""
+    if not len(catalog):
+        return "the catalogue holds no tools: check the --catalog directory (or the configured sources)"
+    if not tools:
+        wanted = profile.capabilities or tuple(profile.goals)
+        what = ", ".join(wanted) if wanted else "anything"
+        return f"no tool in the catalogue offers {what}: nothing to judge (try a broader capability or goal)"
+    return ""
+
+
+def resourcing_needs(option: Option, ctx: Context, demanded: dict) -> tuple[str, ...]:
+    """What running this option takes that the agency has not said it has, in words.
+
+    Self-hosting needs ops capacity at least the option's ops effort, the skills it needs,
+    an ICT team that runs services (not the Observer stance) and, where a security
+    assessment is required, the capacity to accredit its own deployment. A hosted option
+    needs only the effort to administer it.
+    """
+    needs: list[str] = []
+    effort = option.value("resourcing.ops_effort")
+    capacity = ctx.ops_capacity
+    if option.deployment == "self-hosted":
+        if ctx.stance == "observer":
+            needs.append("an ICT team that runs services (the Observer stance does not)")
+        if effort is None:
+            needs.append("ops capacity to run it (its ops effort is not stated)")
+        elif not capacity:
+            needs.append(f"{effort} ops capacity (the agency's ops capacity is not stated)")
+        elif EFFORT_RANK[effort] > CAPACITY_RANK[capacity]:
+            needs.append(f"{effort} ops capacity (the agency has {capacity})")
+        have = {s.casefold() for s in ctx.skills}
+        missing = [s for s in option.value("resourcing.skills", ()) if s.casefold() not in have]
+        if missing:
+            needs.append(f"skills in {_and(missing)} (not among the agency's stated skills)")
+        if "assurance" in demanded and capacity != "high":
+            needs.append("high ops capacity to assess and accredit its own deployment")
+    elif effort is not None and effort != "low" and capacity and EFFORT_RANK[effort] > CAPACITY_RANK[capacity]:
+        needs.append(f"{effort} effort to administer the service (the agency has {capacity} capacity)")
+    return tuple(needs)
+
+
 def recommend(catalog: Catalog, profile: Profile, strict: bool = False, judge: Judge | None = None) -> Recommendation:
-    """Judge every option in scope, rank the survivors on the ladder, and gate build."""
+    """Judge every option in scope, rank the survivors by fit and then on the ladder, gate
+    build, and state the answer."""
     profile = profile.effective()
     basis = Basis(profile, judge)
     policy = policy_for(profile)
     if policy is not None:  # policy gates and preferences join the profile's requirements
         basis = policy.extend(basis)
-    rank_key = policy.rank_key(Assessment.rank_key) if policy else Assessment.rank_key
-    assessed = [_judge(t, o, basis, strict) for t in in_scope(catalog, profile) for o in t.options]
-    kept = sorted((a for a in assessed if a.status != EXCLUDED), key=rank_key)
+    ladder_key = policy.rank_key(Assessment.rank_key) if policy else Assessment.rank_key
+
+    def rank_key(a: Assessment) -> tuple:
+        # Fit before the ladder, whichever ladder a policy sets.
+        return (a.tier_rank(), *ladder_key(a))
+
+    tools = in_scope(catalog, profile)
+    assessed = [_judge(t, o, basis, strict) for t in tools for o in t.options]
+    kept_unsorted = [a for a in assessed if a.status != EXCLUDED]
+    for a in kept_unsorted:
+        a.needs = resourcing_needs(a.option, basis.context, basis.demanded)
+        a.tier = TO_VERIFY if a.unknown_at else (FITS_IF_RESOURCED if a.needs else FITS)
+    kept = sorted(kept_unsorted, key=rank_key)
     excluded = sorted((a for a in assessed if a.status == EXCLUDED), key=rank_key)
+    ended = [a for a in excluded if a.ended is not None]
+    unverified = [a for a in excluded if not a.failed_at and a.ended is None]  # only under --strict
 
-    def blocking(a: Assessment) -> tuple[int, ...]:
-        return a.failed_at + (a.unknown_at if strict else ())
+    def blocked(a: Assessment) -> int:
+        return len(a.failed_at) + (len(a.unknown_at) if strict else 0) + (a.ended is not None)
 
+    # Near misses: options one or two hard requirements away, every ended option (with its
+    # date) and, under --strict, every option removed only because facts are unknown.
     near = sorted(
-        (a for a in excluded if len(blocking(a)) <= NEAR_MISS_LIMIT),
-        key=lambda a: (len(blocking(a)), *a.rank_key()),
+        (a for a in excluded if blocked(a) <= NEAR_MISS_LIMIT or a.ended is not None or a in unverified),
+        key=lambda a: (a.ended is None, blocked(a), *rank_key(a)),
     )
     # How many options each hard requirement removes by itself: those it alone blocks.
     alone: dict[int, int] = {}
     for a in excluded:
-        blocked = blocking(a)
-        if len(blocked) == 1:
-            alone[blocked[0]] = alone.get(blocked[0], 0) + 1
+        if a.ended is not None:
+            continue
+        blocking = a.failed_at + (a.unknown_at if strict else ())
+        if len(blocking) == 1:
+            alone[blocking[0]] = alone.get(blocking[0], 0) + 1
     relaxation = [
         Relaxation(req, alone.get(i, 0)) for i, req in enumerate(basis.requirements) if req.hard
     ]
     order = {r.kind: i for i, r in enumerate(r for r in basis.requirements if r.hard)}
     relaxation.sort(key=lambda r: (-r.removes, order[r.requirement.kind]))
 
-    build = _build_gate(profile, kept, near, assessed)
-    return Recommendation(
+    problem = scope_problem(catalog, profile, tools)
+    build = None if problem else _build_gate(profile, kept, near, assessed, strict, unverified)
+    rec = Recommendation(
         profile=profile,
         options=tuple(kept),
         build=build,
@@ -341,14 +477,26 @@ def recommend(catalog: Catalog, profile: Profile, strict: bool = False, judge: J
         integration_work=_integration_work(profile, kept),
         excluded=tuple(excluded),
         policy=policy,
+        as_of=basis.today,
+        unverified=tuple(sorted(unverified, key=rank_key)),
+        ended=tuple(ended),
+        scope_problem=problem,
     )
+    object.__setattr__(rec, "answer", state_answer(rec))
+    return rec
 
 
-def _build_gate(profile: Profile, kept: list[Assessment], near: list[Assessment], assessed: list[Assessment]) -> Build | None:
+def _build_gate(profile: Profile, kept: list[Assessment], near: list[Assessment], assessed: list[Assessment], strict: bool = False, unverified: list[Assessment] = ()) -> Build | None:
     """Build only when nothing fits, or when the profile justifies it."""
     reasons = []
     if not kept:
-        reasons.append("no share or buy option meets the hard requirements")
+        if strict and unverified:
+            reasons.append(
+                f"no share or buy option is verified to meet the hard requirements "
+                f"({len(unverified)} removed under --strict because facts are unknown)"
+            )
+        else:
+            reasons.append("no share or buy option meets the hard requirements")
     for item in profile.unique_requirements:
         reasons.append(f"unique requirement stated: {item}")
     if profile.must_control_code:
@@ -359,6 +507,128 @@ def _build_gate(profile: Profile, kept: list[Assessment], near: list[Assessment]
     # Foundations: prefer code the agency can take and extend — open-source options first.
     foundations = sorted(pool, key=lambda a: (a.option.origin != "open-source", len(a.failed_at), *a.rank_key()))
     return Build(tuple(reasons), tuple(foundations[:FOUNDATIONS]), build_risks(profile.context), not kept)
+
+
+# -- the answer ---------------------------------------------------------------------------------
+def _and(items) -> str:
+    """`a`, `a and b`, `a, b and c`."""
+    items = list(dict.fromkeys(items))
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _named(a: Assessment) -> str:
+    """`Plausible Analytics Cloud (buy)`; `Matomo On-Premise (self-hosted; share)`."""
+    name = a.name
+    if name.endswith(")") and "(" in name:
+        return f"{name[:-1]}; {a.step})"
+    return f"{name} ({a.step})"
+
+
+def _to_verify(a: Assessment) -> str:
+    return _and(v.label for v in a.unknown)
+
+
+def _funds(a: Assessment) -> str:
+    return _and(a.needs)
+
+
+def _high_risk_notes(a: Assessment) -> list[str]:
+    """The HIGH risks the answer accepts (resourcing is already a condition when it needs funding)."""
+    return [
+        f"It accepts a HIGH {RISK_WORDS[name]} risk: {a.risks[name].reason}."
+        for name in a.high_risks
+        if not (name == "resourcing" and a.needs)
+    ]
+
+
+def state_answer(rec: Recommendation) -> Answer:
+    """The answer in one headline with its conditions — what an architect would sign.
+
+    Fit comes before the ladder: an option that fits is adopted; a better-placed share option
+    that is unverified or needs resourcing is named as the preferred choice *if* its facts
+    are confirmed or its needs funded. Build is the answer only when nothing fits or the
+    profile justifies it, and then it names what to build on.
+    """
+    if rec.scope_problem:
+        return Answer(None, "", "", f"Nothing to recommend: {rec.scope_problem}.", rec.scope_problem)
+    options = rec.options
+    justified = rec.build is not None and not rec.build.only_option
+    if not options or justified:
+        return _build_answer(rec)
+    top = options[0]
+    conditions: list[str] = []
+    better = [a for a in options[1:] if STEP_RANK[a.option.origin] < STEP_RANK[top.option.origin]]
+    if top.tier == FITS or (top.tier == FITS_IF_RESOURCED and rec.profile.context.will_resource):
+        if top.tier == FITS:
+            headline = f"Adopt {_named(top)}."
+            reason = "meets every hard requirement and the agency can run it"
+        else:
+            headline = f"Adopt {_named(top)}; the agency will fund {_funds(top)}."
+            reason = "meets every hard requirement; the agency has said it will resource what running it needs"
+        if better:
+            pref = better[0]
+            if pref.tier == TO_VERIFY:
+                conditions.append(f"Prefer {_named(pref)} if its {_to_verify(pref)} {'is' if len(pref.unknown) == 1 else 'are'} confirmed.")
+            elif pref.tier == FITS_IF_RESOURCED:
+                conditions.append(f"Prefer {_named(pref)} if the agency funds {_funds(pref)}.")
+    elif top.tier == FITS_IF_RESOURCED:
+        headline = f"Adopt {_named(top)} if the agency funds {_funds(top)}."
+        reason = "meets every hard requirement, but running it needs capacity or skills the agency has not stated"
+        fallback = next((a for a in options[1:] if a.tier != FITS_IF_RESOURCED or not a.needs), None)
+        if fallback is not None and fallback.tier == TO_VERIFY:
+            conditions.append(f"Otherwise {_named(fallback)}, once its {_to_verify(fallback)} {'is' if len(fallback.unknown) == 1 else 'are'} confirmed.")
+        elif fallback is not None:
+            conditions.append(f"Otherwise {_named(fallback)}.")
+        elif len(options) > 1:
+            conditions.append(f"Otherwise {_named(options[1])} if the agency funds {_funds(options[1])}.")
+    else:
+        headline = f"Verify, then adopt {_named(top)}: confirm its {_to_verify(top)}."
+        reason = "no option is known to meet every hard requirement; this one fails none and leads on the ladder"
+        if top.needs:
+            conditions.append(f"Running it also needs {_funds(top)}.")
+        if len(options) > 1:
+            nxt = options[1]
+            conditions.append(f"If that fails: {_named(nxt)}" + (f" (confirm its {_to_verify(nxt)})." if nxt.unknown else "."))
+    conditions += _high_risk_notes(top)
+    if rec.ended:
+        conditions.append("Not offered: " + _and(f"{a.name} (ended {a.ended})" for a in rec.ended[:3]) + ".")
+    return Answer(top, top.step, top.tier, headline, reason, tuple(conditions))
+
+
+def _build_answer(rec: Recommendation) -> Answer:
+    build = rec.build
+    assert build is not None
+    foundations = build.foundations
+    base = f", on {_named(foundations[0])} as a foundation" if foundations else ""
+    conditions: list[str] = []
+    if build.only_option:
+        if rec.strict and rec.unverified:
+            first = rec.unverified[0]
+            headline = (
+                f"Build only if verification fails: nothing is verified to fit under --strict, "
+                f"and {len(rec.unverified)} option{'s are' if len(rec.unverified) != 1 else ' is'} unverified."
+            )
+            conditions.append(f"Verify {_named(first)} first: {_and(v.label for v in first.unknown)}.")
+            reason = "under --strict every remaining option has hard requirements the catalogue cannot decide"
+        else:
+            closest = next((a for a in rec.near_misses if a.ended is None), None)
+            headline = f"Build{base}: nothing fits — no share or buy option meets the hard requirements."
+            if closest is not None:
+                conditions.append(
+                    f"Closest: {_named(closest)}, blocked by {_and(v.label for v in closest.blocking(rec.strict))}."
+                )
+            reason = "no share or buy option meets the hard requirements"
+    else:
+        why = [r for r in build.reasons]
+        headline = f"Build{base}: {_and(why)}."
+        reason = "the profile justifies custom development"
+        if rec.options:
+            conditions.append(f"Without that, {_named(rec.options[0])} would be the answer ({TIER_WORDS[rec.options[0].tier]}).")
+    risk = build.risks["resourcing"]
+    conditions.append(f"Resourcing risk of building: {risk.level.upper()} — {risk.reason}.")
+    return Answer(None, BUILD, BUILD, headline, reason, tuple(conditions))
 
 
 def _integration_work(profile: Profile, kept: list[Assessment]) -> str:

@@ -575,7 +575,8 @@ class Policy:
         out.labels = basis.labels + tuple(label for _, label, _ in extra)
         out.memos = basis.memos + tuple(None for _ in extra)
         out.context = basis.context
-        out.demanded = basis.demanded | {r.kind for r, _, _ in extra if not isinstance(r, GateRequirement)}
+        out.demanded = {**basis.demanded, **{r.kind: r.value for r, _, _ in extra if not isinstance(r, GateRequirement)}}
+        out.today = basis.today
         out.score_max = basis.score_max + sum(r.weight for r, _, _ in extra if not r.hard)
         out.rows = basis.rows + tuple(
             (start + i, r.value, r.hard, r.weight, fn, None) for i, (r, _, fn) in enumerate(extra)

@@ -18,7 +18,7 @@ PROFILE_VERSION = 1
 STANCES = ("leader", "supporter", "observer")
 CAPACITY = ("none", "low", "medium", "high")
 TOP_KEYS = ("schema_version", "title", "description", "goals", "policies", "context", "hard", "soft", "build", "evidence")
-CONTEXT_KEYS = ("country", "level", "stance", "ops_capacity", "skills")
+CONTEXT_KEYS = ("country", "level", "stance", "ops_capacity", "skills", "will_resource", "uses_features")
 BUILD_KEYS = ("unique_requirements", "must_control_code")
 
 
@@ -110,8 +110,10 @@ class Profile:
             "stance": ctx.stance,
             "ops_capacity": ctx.ops_capacity,
             "skills": list(ctx.skills),
+            "will_resource": ctx.will_resource,
+            "uses_features": list(ctx.uses_features),
         }
-        data["context"] = {k: v for k, v in context.items() if v not in ("", [])}
+        data["context"] = {k: v for k, v in context.items() if v not in ("", [], False)}
         hard = {r.kind: _plain(r.value) for r in self.hard}
         soft = {
             r.kind: (r.weight if r.value is True else {"value": _plain(r.value), "weight": r.weight})
@@ -249,16 +251,25 @@ class ProfileReader:
                 )
                 value = ""
             values[key] = value
-        skills = raw.get("skills", [])
-        if not isinstance(skills, list) or not all(isinstance(s, str) for s in skills):
-            self.problem(("context", "skills"), "expected an array of strings")
-            skills = []
+        lists = {}
+        for key in ("skills", "uses_features"):
+            items = raw.get(key, [])
+            if not isinstance(items, list) or not all(isinstance(s, str) and s.strip() for s in items):
+                self.problem(("context", key), "expected an array of strings")
+                items = []
+            lists[key] = tuple(dict.fromkeys(s.strip() for s in items))
+        will_resource = raw.get("will_resource", False)
+        if not isinstance(will_resource, bool):
+            self.problem(("context", "will_resource"), "expected true or false")
+            will_resource = False
         return Context(
             country=country.upper() if isinstance(country, str) else "",
             level=values["level"],
             stance=values["stance"] or "supporter",
             ops_capacity=values["ops_capacity"],
-            skills=tuple(skills),
+            skills=lists["skills"],
+            will_resource=will_resource,
+            uses_features=lists["uses_features"],
         )
 
     def read_build(self, raw: Any) -> tuple[tuple[str, ...], bool]:
@@ -319,6 +330,7 @@ class ProfileReader:
                 return None
             return value
         if spec.value in ("level", "band", "access"):
+            value = value.casefold() if isinstance(value, str) else value
             if value not in spec.choices:
                 self.problem(path, f"expected one of {', '.join(spec.choices)}{did_you_mean(str(value), spec.choices)}")
                 return None
@@ -333,6 +345,17 @@ class ProfileReader:
             return None
         if name == "capabilities":
             return self.capabilities(value, path)
+        if spec.value == "assurance":
+            from catalog.assurance import parse_demand
+
+            demands = []
+            for item in value:
+                found, message = parse_demand(item)
+                if found is None:
+                    self.problem(path, message)
+                    return None
+                demands.append(":".join(found))
+            return tuple(dict.fromkeys(demands))
         if name == "residency":
             bad = [v for v in value if not is_location(v.upper())]
             if bad:
@@ -340,6 +363,7 @@ class ProfileReader:
                 return None
             return tuple(dict.fromkeys(v.upper() for v in value))
         if spec.choices:
+            value = [v.strip().casefold() for v in value]  # `OIDC` and `oidc` are one protocol
             bad = [v for v in value if v not in spec.choices]
             if bad:
                 self.problem(path, f"`{bad[0]}` is not one of {', '.join(spec.choices)}{did_you_mean(bad[0], spec.choices)}")

@@ -11,11 +11,11 @@ import re
 import textwrap
 
 from catalog.text import md_url, neutralise
-from recommender.engine import TO_VERIFY, Assessment, Recommendation, Verdict
+from recommender.engine import FITS, FITS_IF_RESOURCED, TIER_WORDS, TIERS, TO_VERIFY, Answer, Assessment, Recommendation, Verdict
 from recommender.requirements import FAIL, PASS, UNKNOWN
 from recommender.stance import ROLE_LABELS, STANCE_LINES, duties
 
-OUTPUT_VERSION = 1
+OUTPUT_VERSION = 2  # 2: the answer, tiers, needs, the decision date, ended options
 RISK_NAMES = {
     "resourcing": "Resourcing",
     "data_control": "Data control",
@@ -23,6 +23,11 @@ RISK_NAMES = {
     "system_integration": "System integration",
 }
 MARK = {PASS: "✓", FAIL: "✗", UNKNOWN: "?"}
+TIER_HEADINGS = {
+    FITS: "meets every hard requirement, and the agency can run it",
+    FITS_IF_RESOURCED: "meets every hard requirement, but needs capacity or skills the agency has not stated",
+    TO_VERIFY: "fails no hard requirement, but the catalogue cannot decide some",
+}
 # Enough to stop emphasis, code, links, images, HTML and table breaks; `(` is inert without `[`.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~])")
 
@@ -67,6 +72,9 @@ def _option_json(a: Assessment, stance: str) -> dict:
         "deployment": a.option.deployment,
         "provider": a.option.provider,
         "status": a.status,
+        "tier": a.tier,
+        "needs": list(a.needs),
+        "to_verify": [v.label for v in a.unknown],
         "score": a.score,
         "score_max": a.score_max,
         "contributions": [
@@ -80,6 +88,20 @@ def _option_json(a: Assessment, stance: str) -> dict:
         "roles": {d.role: {"carrier": d.carrier, "note": d.note} for d in duties(stance, a.option.deployment, a.option.provider)},
         "homepage": a.tool.homepage,
         "last_reviewed": a.tool.last_reviewed.isoformat(),
+    }
+
+
+def _answer_json(answer: Answer | None) -> dict | None:
+    if answer is None:
+        return None
+    return {
+        "option": answer.option.key if answer.option is not None else None,
+        "step": answer.step or None,
+        "tier": answer.tier or None,
+        "headline": answer.headline,
+        "reason": answer.reason,
+        "conditions": list(answer.conditions),
+        "text": answer.text,
     }
 
 
@@ -99,6 +121,9 @@ def to_data(rec: Recommendation) -> dict:
                 "deployment": "self-hosted",
                 "provider": "",
                 "status": "only-option" if rec.build.only_option else "justified",
+                "tier": "build",
+                "needs": [],
+                "to_verify": [],
                 "score": None,
                 "score_max": None,
                 "contributions": [],
@@ -113,6 +138,8 @@ def to_data(rec: Recommendation) -> dict:
     ctx = rec.profile.context
     return {
         "schema_version": OUTPUT_VERSION,
+        "as_of": rec.as_of.isoformat() if rec.as_of else None,
+        "answer": _answer_json(rec.answer),
         "profile": {
             "title": rec.profile.title,
             "goals": list(rec.profile.goals),
@@ -122,6 +149,8 @@ def to_data(rec: Recommendation) -> dict:
                 "stance": ctx.stance,
                 "ops_capacity": ctx.ops_capacity,
                 "skills": list(ctx.skills),
+                "will_resource": ctx.will_resource,
+                "uses_features": list(ctx.uses_features),
             },
             "hard": [{"requirement": r.kind, "value": _jsonable(r.value)} for r in rec.profile.hard],
             "soft": [{"requirement": r.kind, "value": _jsonable(r.value), "weight": r.weight} for r in rec.profile.soft],
@@ -135,9 +164,14 @@ def to_data(rec: Recommendation) -> dict:
             "remaining": len(rec.options),
             "share": rec.counts["share"],
             "buy": rec.counts["buy"],
+            "fits": rec.counts[FITS],
+            "fits_if_resourced": rec.counts[FITS_IF_RESOURCED],
             "to_verify": rec.counts["to_verify"],
+            "unverified_removed": len(rec.unverified),
+            "ended": len(rec.ended),
             "build": rec.build is not None,
             "only_build": rec.only_build,
+            "scope_problem": rec.scope_problem or None,
         },
         "options": options,
         "near_misses": [
@@ -145,8 +179,10 @@ def to_data(rec: Recommendation) -> dict:
                 "id": a.key,
                 "name": a.name,
                 "step": a.step,
-                "blocked_by": [v.requirement for v in _blocking(a, rec.strict)],
-                "facts": [v.fact for v in _blocking(a, rec.strict)],
+                "blocked_by": [v.requirement for v in a.blocking(rec.strict)],
+                "facts": [v.fact for v in a.blocking(rec.strict)],
+                "ended": a.ended.isoformat() if a.ended else None,
+                "unverified": a in rec.unverified,
             }
             for a in rec.near_misses
         ],
@@ -159,14 +195,12 @@ def _jsonable(value):
     return list(value) if isinstance(value, tuple) else value
 
 
-def _blocking(a: Assessment, strict: bool) -> tuple[Verdict, ...]:
-    return a.failed + (a.unknown if strict else ())
-
-
 def _blocked(v: Verdict) -> str:
     """What blocks an option: the requirement and its fact, without saying the name twice."""
     name = v.requirement.replace("_", " ")
-    return v.fact if v.fact.casefold().startswith(name) else f"{v.requirement}: {v.fact}"
+    if v.requirement == "in_service" or v.fact.casefold().startswith(name):
+        return v.fact
+    return f"{v.requirement}: {v.fact}"
 
 
 def to_json(rec: Recommendation) -> str:
@@ -187,41 +221,56 @@ def _verdict_line(a: Assessment) -> str:
     return " ".join(parts)
 
 
+def answer_lines(rec: Recommendation, width: int = 80) -> list[str]:
+    """The answer, wrapped: the first thing every text output shows."""
+    text = rec.answer.text if rec.answer else ""
+    return textwrap.wrap("Answer: " + one_line(text), width, subsequent_indent="  ") if text else []
+
+
+def _scope_line(rec: Recommendation) -> str:
+    as_of = f"as of {rec.as_of} · " if rec.as_of else ""
+    return (
+        f"{as_of}{rec.in_scope} of {rec.total_options} catalogue options in scope · {rec.summary()}"
+        + (" · strict" if rec.strict else "")
+    )
+
+
 def to_table(rec: Recommendation, width: int = 80) -> str:
-    """A plain-text report readable at 80 columns."""
+    """A plain-text report readable at 80 columns: the answer, then the options by tier."""
     out: list[str] = []
     title = plain(rec.profile.title) or "Recommendation"
     out.append(title)
     out.append("=" * min(len(title), width))
-    out.append(
-        f"{rec.in_scope} of {rec.total_options} catalogue options in scope · {rec.summary()}"
-        + (" · strict" if rec.strict else "")
-    )
-    name_w = width - 32
-    for step in ("share", "buy"):
-        rows = [a for a in rec.options if a.step == step]
-        out.append("")
-        out.append(f"{step.upper()} ({len(rows)})")
+    out += answer_lines(rec, width)
+    out += textwrap.wrap(_scope_line(rec), width)
+    name_w = width - 38
+    for tier in TIERS:
+        rows = rec.in_tier(tier)
         if not rows:
-            out.append("  none meets the hard requirements")
             continue
-        out.append(f"  {'#':>2} {'option':<{name_w}} {'score':>5}  res  data plat intg")
+        out.append("")
+        out += textwrap.wrap(f"{TIER_WORDS[tier].upper()} ({len(rows)}): {TIER_HEADINGS[tier]}", width, subsequent_indent="  ")
+        out.append(f"  {'#':>2} {'option':<{name_w}} {'step':<5} {'score':>5}  res  data plat intg")
         for i, a in enumerate(rows, 1):
             name = one_line(a.name)
-            if a.status == TO_VERIFY:
-                name = "(verify) " + name
             if len(name) > name_w:
                 name = name[: name_w - 1] + "…"
             r = a.risks
             score = f"{a.score}/{a.score_max}" if a.score_max else "-"
             out.append(
-                f"  {i:>2} {name:<{name_w}} {score:>5}  {_short(r['resourcing'].level):<5}"
+                f"  {i:>2} {name:<{name_w}} {a.step:<5} {score:>5}  {_short(r['resourcing'].level):<5}"
                 f"{_short(r['data_control'].level):<5}{_short(r['platform_control'].level):<5}{_short(r['system_integration'].level)}"
             )
+            if a.needs:
+                out += textwrap.wrap("needs: " + plain("; ".join(a.needs)), width - 7, initial_indent="       ", subsequent_indent="         ")
+            if a.unknown:
+                out += textwrap.wrap("verify: " + plain("; ".join(v.label for v in a.unknown)), width - 7, initial_indent="       ", subsequent_indent="         ")
             detail = _verdict_line(a)
             if detail:
                 for line in textwrap.wrap(detail, width - 8):
                     out.append(f"       {line}")
+    if not rec.options and not rec.scope_problem:
+        out += ["", "No share or buy option meets the hard requirements."]
     out.append("")
     if rec.build:
         out.append("BUILD (last resort)")
@@ -240,7 +289,7 @@ def to_table(rec: Recommendation, width: int = 80) -> str:
         out.append("")
         out.append("NEAR MISSES")
         for a in rec.near_misses[:10]:
-            blocked = "; ".join(plain(_blocked(v)) for v in _blocking(a, rec.strict))
+            blocked = "; ".join(plain(_blocked(v)) for v in a.blocking(rec.strict))
             out.extend(
                 textwrap.wrap(
                     f"{a.key} ({a.step}) blocked by {blocked}", width - 2, initial_indent="  ", subsequent_indent="      "
@@ -253,8 +302,11 @@ def to_table(rec: Recommendation, width: int = 80) -> str:
         out.append("WHAT EACH HARD REQUIREMENT COSTS (options it alone removes)")
         for r in rec.relaxation:
             out.append(f"  {r.removes:>3}  {plain(r.requirement.label)}"[:width])
+    if rec.unverified:
+        out.append(f"  {len(rec.unverified):>3}  removed as unverified under --strict (listed among the near misses)")
     out.append("")
     out.append("✓ pass  ✗ fail  ? unknown (not stated in the catalogue) · risks: low/med/HIGH")
+    out.append("res/data/plat/intg: resourcing, data control, platform control, integration")
     return "\n".join(out) + "\n"
 
 
@@ -269,8 +321,12 @@ def _option_md(a: Assessment, stance: str, level: int = 3) -> list[str]:
     out.append(
         f"`{a.key}` · {a.step} ({a.option.origin}, {a.option.deployment}"
         + (f", {md(a.option.provider)}" if a.option.provider else "")
-        + f") · status: {a.status} · score {a.score}/{a.score_max}"
+        + f") · {TIER_WORDS.get(a.tier, a.status)} · score {a.score}/{a.score_max}"
     )
+    if a.needs:
+        out.append(f"Needs: {md('; '.join(a.needs))}")
+    if a.unknown:
+        out.append(f"To verify: {md('; '.join(v.label for v in a.unknown))}")
     if a.used_by:
         out.append(f"Used by: {md(', '.join(a.used_by))}")
     out += ["", "| requirement | hard/soft | result | catalogue fact | sources |", "|---|---|---|---|---|"]
@@ -288,13 +344,17 @@ def to_markdown(rec: Recommendation) -> str:
     """A Markdown report: every option's verdicts with their facts and sources."""
     stance = rec.profile.context.stance
     out = [f"# {md(rec.profile.title or 'Recommendation')}", ""]
-    out.append(f"{rec.in_scope} of {rec.total_options} catalogue options in scope · {rec.summary()}")
+    if rec.answer:
+        out += [f"**Answer:** {md(rec.answer.text)}", ""]
+    out.append(md(_scope_line(rec)))
     out.append("")
-    for step in ("share", "buy"):
-        rows = [a for a in rec.options if a.step == step]
-        out += [f"## {step.capitalize()} ({len(rows)})", ""]
+    if not rec.options:
+        out += ["No share or buy option meets the hard requirements.", ""]
+    for tier in TIERS:
+        rows = rec.in_tier(tier)
         if not rows:
-            out += ["None meets the hard requirements.", ""]
+            continue
+        out += [f"## {TIER_WORDS[tier].capitalize()} ({len(rows)})", "", f"{TIER_HEADINGS[tier].capitalize()}; share before buy.", ""]
         for a in rows:
             out += _option_md(a, stance)
     out += ["## Build", ""]
@@ -318,7 +378,7 @@ def _near_and_relax_md(rec: Recommendation) -> list[str]:
     if rec.near_misses:
         out += ["## Near misses", "", "| option | step | blocked by |", "|---|---|---|"]
         for a in rec.near_misses:
-            blocked = "; ".join(md(_blocked(v)) for v in _blocking(a, rec.strict))
+            blocked = "; ".join(md(_blocked(v)) for v in a.blocking(rec.strict))
             out.append(f"| `{a.key}` | {a.step} | {blocked} |")
         out.append("")
     if rec.relaxation:
@@ -342,19 +402,23 @@ def to_record(rec: Recommendation) -> str:
     out.append(f"- ICT stance: {STANCE_LINES.get(ctx.stance, ctx.stance)}")
     out.append("- Hard requirements: " + ("; ".join(md(r.label) for r in p.hard) or "none"))
     out.append("- Preferences: " + ("; ".join(f"{md(r.label)} (×{r.weight})" for r in p.soft) or "none"))
-    out.append(f"- Policy: share before buy; build only as a last resort{' (strict: unknown facts exclude)' if rec.strict else ''}.")
+    out.append(
+        "- Policy: what fits first, then what fits if resourced, then what is still to verify; within each, share "
+        f"before buy; build only as a last resort{' (strict: unknown facts exclude)' if rec.strict else ''}."
+    )
+    out.append(f"- Decision date: {rec.as_of}" if rec.as_of else "- Decision date: not stated")
     out += ["", "## Decision", ""]
+    if rec.answer:
+        out += [f"**{md(rec.answer.headline)}**", ""]
+        out += [f"- {md(c)}" for c in rec.answer.conditions]
+        out += ["", f"Why: {md(rec.answer.reason)}."]
     if rec.options:
         top = rec.options[0]
-        verb = "Verify, then adopt" if top.status == TO_VERIFY else "Adopt"
-        out.append(f"{verb} **{md(top.name)}** (`{top.key}`), a **{top.step}** option.")
-        if top.status == TO_VERIFY:
+        if top.unknown:
             out.append("Before adopting, confirm: " + "; ".join(md(v.label) for v in top.unknown) + ".")
         others = [a for a in rec.options[1:4]]
         if others:
-            out.append("Alternatives in ladder order: " + ", ".join(f"`{a.key}` ({a.step})" for a in others) + ".")
-    else:
-        out.append("No share or buy option meets the hard requirements: **build** is justified as a last resort.")
+            out.append("Alternatives in rank order: " + ", ".join(f"`{a.key}` ({a.step}, {TIER_WORDS[a.tier]})" for a in others) + ".")
     if rec.build:
         out += ["", "Build considered because: " + "; ".join(md(r) for r in rec.build.reasons) + "."]
         if rec.build.foundations:
@@ -385,7 +449,7 @@ def comparison_rows(a: Assessment, b: Assessment) -> list[tuple[str, str, str]]:
     """(label, left, right) rows comparing two options: step, score, each verdict, each risk."""
     rows = [
         ("step", f"{a.step} ({a.option.origin}, {a.option.deployment})", f"{b.step} ({b.option.origin}, {b.option.deployment})"),
-        ("status", a.status, b.status),
+        ("tier", TIER_WORDS.get(a.tier, a.status), TIER_WORDS.get(b.tier, b.status)),
         ("score", f"{a.score}/{a.score_max}", f"{b.score}/{b.score_max}"),
     ]
     right = {v.requirement: v for v in b.verdicts}

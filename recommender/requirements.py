@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable
 
+from catalog import assurance
 from catalog.countries import members
 from catalog.licences import is_open_source
 from catalog.model import Fact, Option, Source, Tool
@@ -28,14 +29,27 @@ PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
 
 @dataclass(frozen=True)
 class Context:
-    """Who is asking: the agency's country, level, ICT stance, capacity and skills."""
+    """Who is asking: the agency's country, level, ICT stance, capacity and skills, the
+    features it will use, whether it will fund what an option needs, and the decision date."""
 
     country: str = ""
     level: str = ""
     stance: str = "supporter"
     ops_capacity: str = ""
     skills: tuple[str, ...] = ()
-    today: date | None = None
+    today: date | None = None  # the decision date (`--as-of`); None means the day it runs
+    will_resource: bool = False  # the agency will add the capacity or skills an option needs
+    uses_features: tuple[str, ...] = ()  # sub-features the agency will use (residency exceptions)
+
+    @property
+    def decision_date(self) -> date:
+        """The date options are judged on: `today` when set, else the day it runs."""
+        return self.today or date.today()
+
+    def uses(self, feature: str) -> bool:
+        """Whether the agency said it will use this feature (case and spacing aside)."""
+        wanted = " ".join(feature.casefold().split())
+        return any(" ".join(f.casefold().split()) == wanted for f in self.uses_features)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,13 +76,20 @@ class Kind:
     evaluate: Evaluate
     choices: tuple[str, ...] = ()
     template: str = ""  # how to say it with its value, e.g. "used by at least {} agencies"
+    any_label: str = ""  # how to say it when any value will do (`true`), e.g. "any API"
 
     def describe(self, value: Any) -> str:
         """The requirement with its value, in words: `data residency: AU, NZ`."""
         if self.template:
             return self.template.format(value)
+        if value is True and self.any_label:
+            return self.any_label
         if self.value == "bool":
             return self.label if value else f"not: {self.label}"
+        if self.value == "assurance":
+            return f"{self.label}: " + " or ".join(
+                f"{assurance.describe(*d.split(':'))} or higher" if ":" in d else assurance.describe(d) for d in value
+            )
         if isinstance(value, (list, tuple)):
             return f"{self.label}: {', '.join(map(str, value))}"
         return f"{self.label}: {value}"
@@ -77,11 +98,11 @@ class Kind:
 KINDS: dict[str, Kind] = {}
 
 
-def kind(name: str, label: str, dimension: str, value: str, doc: str, choices: tuple[str, ...] = (), template: str = ""):
+def kind(name: str, label: str, dimension: str, value: str, doc: str, choices: tuple[str, ...] = (), template: str = "", any_label: str = ""):
     """Register a requirement kind (decorator on its evaluate function)."""
 
     def register(fn: Evaluate) -> Evaluate:
-        KINDS[name] = Kind(name, label, dimension, value, doc, fn, choices, template)
+        KINDS[name] = Kind(name, label, dimension, value, doc, fn, choices, template, any_label)
         return fn
 
     return register
@@ -211,11 +232,16 @@ def _residency(value, tool, option, ctx) -> Outcome:
     exceptions = option.fact("data.residency_exceptions")
     if exceptions is not None:
         outside = [(c, f) for c, f in exceptions.value if not members(c) <= allowed]
-        if outside:
-            text += "; but " + "; ".join(f"{feature} stores data in {country}" for country, feature in outside)
-            sources = sources + exceptions.sources
+        used = [(c, f) for c, f in outside if ctx.uses(f)]
+        if used:
+            text += "; but " + "; ".join(f"{feature} (used by the agency) stores data in {country}" for country, feature in used)
             if result == PASS:
                 result = FAIL
+        unused = [(c, f) for c, f in outside if (c, f) not in used]
+        if unused:
+            text += "; except " + "; ".join(f"{feature}, which stores data in {country} (a risk if used)" for country, feature in unused)
+        if outside:
+            sources = sources + exceptions.sources
     return Outcome(result, text + _conflict(fact), sources)
 
 
@@ -305,7 +331,7 @@ def _maintained(value, tool, option, ctx) -> Outcome:
 
 
 # -- system integration -----------------------------------------------------------------------
-@kind("api", "API", "system_integration", "list", "An API of one of these kinds (rest, graphql, soap, other); `true` for any.", API_KINDS)
+@kind("api", "API", "system_integration", "list", "An API of one of these kinds (rest, graphql, soap, other); `true` for any.", API_KINDS, any_label="any API")
 def _api(value, tool, option, ctx) -> Outcome:
     outcome = _any_of("integration.api", value, "API", option, tool)
     plan = option.value("integration.api_plan")
@@ -314,17 +340,17 @@ def _api(value, tool, option, ctx) -> Outcome:
     return outcome
 
 
-@kind("webhooks", "webhooks / callbacks", "system_integration", "bool", "It calls out on events (webhooks or callbacks).")
+@kind("webhooks", "webhooks or callbacks", "system_integration", "bool", "It calls out on events (webhooks or callbacks).")
 def _webhooks(value, tool, option, ctx) -> Outcome:
-    return _bool_fact("integration.webhooks", bool(value), "webhooks / callbacks", "no webhooks", option, tool)
+    return _bool_fact("integration.webhooks", bool(value), "webhooks or callbacks", "no webhooks", option, tool)
 
 
-@kind("sso", "single sign-on", "system_integration", "list", "SSO by one of these protocols (saml, oidc, ldap, oauth2); `true` for any.", SSO_PROTOCOLS)
+@kind("sso", "single sign-on", "system_integration", "list", "SSO by one of these protocols (saml, oidc, ldap, oauth2; any case); `true` for any.", SSO_PROTOCOLS, any_label="single sign-on (any protocol)")
 def _sso(value, tool, option, ctx) -> Outcome:
     return _any_of("integration.sso", value, "SSO", option, tool)
 
 
-@kind("provisioning", "user provisioning", "system_integration", "list", "User provisioning by one of these (scim, ldap, api); `true` for any.", PROVISIONING)
+@kind("provisioning", "user provisioning", "system_integration", "list", "User provisioning by one of these (scim, ldap, api); `true` for any.", PROVISIONING, any_label="user provisioning (any method)")
 def _provisioning(value, tool, option, ctx) -> Outcome:
     return _any_of("integration.provisioning", value, "provisioning", option, tool)
 
@@ -375,6 +401,79 @@ def _accessibility(value, tool, option, ctx) -> Outcome:
 @kind("archiving", "records keeping / archiving", "assurance", "bool", "Supports records-keeping or archival capture and export.")
 def _archiving(value, tool, option, ctx) -> Outcome:
     return _bool_fact("assurance.archiving", bool(value), "supports archiving", "no archiving support", option, tool)
+
+
+@kind(
+    "assurance",
+    "security assessment",
+    "assurance",
+    "assurance",
+    "Assessed under one of these schemes to at least the level: `scheme:level`, e.g. `irap:protected`, "
+    "`fedramp:moderate`, `cyber-essentials:plus`, `iso27001`, `soc2:type2`. Only an assessment of the "
+    "service counts: one of its hosting infrastructure alone reads as unknown. Self-hosted options pass: "
+    "the agency assesses and accredits its own deployment (which needs high ops capacity).",
+)
+def _assurance(value, tool, option, ctx) -> Outcome:
+    demands = []
+    for demand in value:
+        scheme, _, level = demand.partition(":")
+        demands.append((scheme, level or assurance.SCHEMES[scheme].levels[0]))
+    if option.deployment == "self-hosted":
+        return Outcome(PASS, "self-hosted: the agency assesses and accredits its own deployment", ())
+    fact = option.fact("assurance.assessments")
+    held = fact.value if fact is not None else ()
+    certified = option.fact("assurance.certifications")
+    results: list[tuple[str, str, tuple]] = []
+    for scheme, level in demands:
+        want = assurance.level_rank(scheme, level)
+        service = [a for a in held if a.scheme == scheme and a.scope == "service"]
+        best = max(service, key=lambda a: assurance.level_rank(scheme, a.level), default=None)
+        hosting = [a for a in held if a.scheme == scheme and a.scope == "infrastructure"]
+        sources = fact.sources if fact is not None else ()
+        if best is not None and assurance.level_rank(scheme, best.level) >= want:
+            results.append((PASS, f"assessed: {assurance.describe(scheme, best.level)} (the service)", sources))
+        elif best is not None:
+            results.append((FAIL, f"assessed only to {assurance.describe(scheme, best.level)}", sources))
+        elif hosting:
+            top = max(hosting, key=lambda a: assurance.level_rank(scheme, a.level))
+            results.append((UNKNOWN, f"only its hosting is assessed ({assurance.describe(scheme, top.level)}); the service itself: not stated", sources))
+        elif certified is not None and scheme in certified.value:
+            results.append((UNKNOWN, f"{assurance.describe(scheme)}: level and scope not stated", certified.sources))
+        elif fact is not None and not held:
+            results.append((FAIL, "no security assessment", fact.sources))
+        else:
+            results.append((UNKNOWN, f"{assurance.describe(scheme)} assessment: not stated in the catalogue", ()))
+    for wanted in (PASS, UNKNOWN, FAIL):
+        found = [r for r in results if r[0] == wanted]
+        if found:
+            result, text, sources = found[0]
+            return Outcome(result, text, sources)
+    return _unknown("security assessment")
+
+
+@kind("retention_controls", "retention controls", "assurance", "bool", "The agency can set retention periods and dispose of records under them (records keeping).")
+def _retention_controls(value, tool, option, ctx) -> Outcome:
+    return _bool_fact("records.retention_controls", bool(value), "retention controls", "no retention controls", option, tool)
+
+
+@kind("legal_hold", "legal hold", "assurance", "bool", "Records can be placed on legal hold.")
+def _legal_hold(value, tool, option, ctx) -> Outcome:
+    return _bool_fact("records.legal_hold", bool(value), "legal hold", "no legal hold", option, tool)
+
+
+@kind("archival_export", "archival export", "assurance", "bool", "Records can be exported for archiving (formats stated in `records.archival_formats`, or archival support).")
+def _archival_export(value, tool, option, ctx) -> Outcome:
+    formats = option.fact("records.archival_formats")
+    if formats is not None:
+        ok = bool(formats.value)
+        text = f"archival export ({_words(formats.value)})" if ok else "no archival export"
+        return Outcome(PASS if ok == bool(value) else FAIL, text + _conflict(formats), formats.sources)
+    return _bool_fact("assurance.archiving", bool(value), "supports archiving", "no archiving support", option, tool)
+
+
+@kind("open_data", "publishes open data", "data_control", "bool", "It can publish data or results as open data (machine-readable, openly licensed).")
+def _open_data(value, tool, option, ctx) -> Outcome:
+    return _bool_fact("data.open_data", bool(value), "publishes open data", "does not publish open data", option, tool)
 
 
 # -- cost -------------------------------------------------------------------------------------

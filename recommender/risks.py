@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
+from catalog.countries import members
 from catalog.licences import is_open_source
 from catalog.model import Option, Tool
 from catalog.schema import RISKS
 from recommender.requirements import Context
 
 LEVELS = ("low", "medium", "high")
+RISK_WORDS = {
+    "resourcing": "resourcing",
+    "data_control": "data-control",
+    "platform_control": "platform-control",
+    "system_integration": "system-integration",
+}
+ENDING_SOON = timedelta(days=365)  # an end date within this is a platform-control risk
+
+
+def _sentence(text: str) -> str:
+    """Text without its closing full stop, to join with others by `; `."""
+    return text.rstrip().rstrip(".")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,24 +47,27 @@ class _Finding:
         if not self.notes:
             return Risk("low", fallback)
         worst = max(level for level, _ in self.notes)
-        reasons = [reason for level, reason in self.notes if level == worst]
+        reasons = [_sentence(reason) for level, reason in self.notes if level == worst]
         return Risk(LEVELS[worst], "; ".join(reasons))
 
 
-def assess(tool: Tool, option: Option, ctx: Context, demanded: set[str]) -> dict[str, Risk]:
-    """The four risks of an option for this agency. `demanded`: requirement kinds in the profile."""
+def assess(tool: Tool, option: Option, ctx: Context, demanded) -> dict[str, Risk]:
+    """The four risks of an option for this agency. `demanded`: the requirement kinds in the
+    profile (a mapping of kind to the value demanded, or a set of kinds)."""
+    if not isinstance(demanded, dict):
+        demanded = {kind: True for kind in demanded}
     risks = {
         "resourcing": _resourcing(option, ctx),
-        "data_control": _data_control(option, demanded),
-        "platform_control": _platform_control(option),
+        "data_control": _data_control(option, demanded, ctx),
+        "platform_control": _platform_control(option, ctx),
         "system_integration": _integration(option, demanded),
     }
     for caveat in option.caveats:
         current = risks[caveat.risk]
         if current.level == "low":
-            risks[caveat.risk] = Risk("medium", caveat.text)
+            risks[caveat.risk] = Risk("medium", _sentence(caveat.text))
         else:
-            risks[caveat.risk] = Risk(current.level, f"{current.reason}; {caveat.text}")
+            risks[caveat.risk] = Risk(current.level, f"{_sentence(current.reason)}; {_sentence(caveat.text)}")
     return {name: risks[name] for name in RISKS}
 
 
@@ -83,7 +100,7 @@ def _resourcing(option: Option, ctx: Context) -> Risk:
     return f.risk(f"{effort or 'low'} ops effort within the agency's capacity")
 
 
-def _data_control(option: Option, demanded: set[str]) -> Risk:
+def _data_control(option: Option, demanded: dict, ctx: Context) -> Risk:
     f = _Finding()
     export = option.value("data.full_export")
     if export is False:
@@ -100,27 +117,39 @@ def _data_control(option: Option, demanded: set[str]) -> Risk:
     owner = option.value("data.owner")
     if owner == "vendor":
         f.add("high", "the vendor's terms give it ownership of the data")
+    required = demanded.get("residency")
+    allowed: set[str] = set()
+    for code in required if isinstance(required, (list, tuple)) else ():
+        allowed |= members(code)
     for country, feature in option.value("data.residency_exceptions", ()):
-        f.add("medium", f"{feature} stores data in {country}")
+        if allowed and not members(country) <= allowed:
+            # Outside the required residency: HIGH, unless the agency will not use the feature
+            # (then it is a trap to keep closed, and a hard requirement fails if it is used).
+            f.add("high", f"{feature} stores data in {country}, outside the required {', '.join(required)}")
+        else:
+            f.add("medium", f"{feature} stores data in {country}")
     if option.deployment == "hosted":
         places = option.value("data.residency")
         where = f" in {', '.join(places)}" if places else ", location not stated"
         f.add("medium", f"data held by {option.provider or 'the provider'}{where}")
     formats = option.value("data.export_formats", ())
     fallback = "self-hosted: data stays on the agency's systems" + (
-        f"; full export ({', '.join(formats)})" if export else ""
+        ("; full export" + (f" ({', '.join(formats)})" if formats else "")) if export else ""
     )
     return f.risk(fallback)
 
 
-def _platform_control(option: Option) -> Risk:
+def _platform_control(option: Option, ctx: Context) -> Risk:
     f = _Finding()
+    ends = option.value("maintenance.ends")
+    today = ctx.decision_date
+    if ends is not None and today < ends <= today + ENDING_SOON:
+        f.add("high", f"ends {ends}, within a year of the decision date: plan the exit now")
     licence = option.value("lock_in.licence")
     providers = option.value("lock_in.independent_providers")
     exit_cost = option.value("lock_in.exit_cost")
     status = option.value("maintenance.status")
     if status in ("retiring", "unmaintained"):
-        ends = option.value("maintenance.ends")
         f.add("high", f"{status}" + (f", ends {ends}" if ends else ""))
     if exit_cost == "high":
         f.add("high", "high exit cost")
@@ -140,7 +169,7 @@ def _platform_control(option: Option) -> Risk:
     return f.risk(f"open source ({licence})" + (", other providers available" if providers else ""))
 
 
-def _integration(option: Option, demanded: set[str]) -> Risk:
+def _integration(option: Option, demanded: dict) -> Risk:
     f = _Finding()
     api = option.value("integration.api")
     if api is None:

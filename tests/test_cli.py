@@ -27,7 +27,8 @@ def test_recommend_every_format(fmt):
     assert "Alpha" in out
     if fmt == "json":
         data = json.loads(out)
-        assert data["schema_version"] == 1
+        assert data["schema_version"] == 2
+        assert data["answer"]["headline"].startswith(("Adopt", "Verify"))
         first = data["options"][0]
         assert {"id", "name", "step", "score", "verdicts", "risks"} <= set(first)
         assert set(first["risks"]) == {"resourcing", "data_control", "platform_control", "system_integration"}
@@ -194,7 +195,9 @@ def test_compare_side_by_side_and_json():
     assert result.exit_code == OK, result.output
     lines = result.stdout.splitlines()
     assert lines[1].startswith("alpha-analytics/cloud") and "beta-insights/cloud" in lines[1]
-    assert any(line.startswith("✓ stored in DE") and "✗ stored in EU" in line for line in lines)
+    # Beta's AI summaries store data in the US: a risk named beside the verdict, not a failure,
+    # since the agency does not say it uses that feature.
+    assert any(line.startswith("✓ stored in DE") and "✓ stored in EU; except AI" in line for line in lines)
     assert max(len(line) for line in lines) <= 80
     data = json.loads(run("compare", "alpha-analytics/cloud", "beta-insights", *CAT, "-f", "json").stdout)
     assert [o["id"] for o in data["options"]] == ["alpha-analytics/cloud", "beta-insights/cloud"]

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from catalog.loader import load_catalog
-from recommender.engine import RECOMMENDED, TO_VERIFY, recommend
+from recommender.engine import FITS, FITS_IF_RESOURCED, TO_VERIFY, recommend
 from recommender.profile import Requirement
 from recommender.render import to_json
 from tests.conftest import FIXTURE_CATALOG, profile
@@ -19,15 +19,18 @@ def keys(rec):
     return [a.key for a in rec.options]
 
 
-def test_share_before_buy_and_passes_before_to_verify(fixture_catalog):
+def test_fit_before_the_ladder_then_share_before_buy_within_a_tier(fixture_catalog):
     rec = recommend(fixture_catalog, profile(("capabilities", ("web-analytics",)), ("full_export", True)))
-    steps = [a.step for a in rec.options]
-    assert steps == sorted(steps, key=["share", "buy"].index)
-    buy = [a for a in rec.options if a.step == "buy"]
-    statuses = [a.status for a in buy]
-    assert statuses == sorted(statuses, key=[RECOMMENDED, TO_VERIFY].index)
+    tiers = [a.tier for a in rec.options]
+    assert tiers == sorted(tiers, key=[FITS, FITS_IF_RESOURCED, TO_VERIFY].index)
+    for tier in set(tiers):
+        steps = [a.step for a in rec.options if a.tier == tier]
+        assert steps == sorted(steps, key=["share", "buy"].index)
     assert "zeta-unknown/cloud" in keys(rec)  # unknown export: kept, to verify
-    assert rec.options[-1].key == "zeta-unknown/cloud" and rec.options[-1].status == TO_VERIFY
+    assert rec.options[-1].key == "zeta-unknown/cloud" and rec.options[-1].tier == TO_VERIFY
+    # No ops capacity stated: the self-hosted share option needs resourcing; the cloud fits.
+    assert rec.options[0].key == "alpha-analytics/cloud" and rec.options[0].tier == FITS
+    assert next(a for a in rec.options if a.key == "alpha-analytics/self-hosted").tier == FITS_IF_RESOURCED
 
 
 def test_strict_excludes_unknowns(fixture_catalog):
@@ -62,7 +65,10 @@ def test_build_when_nothing_fits_names_foundations_and_high_resourcing(fixture_c
     p = profile(("capabilities", ("web-analytics",)), ("residency", ("AU",)), ("self_hosted", False))
     rec = recommend(fixture_catalog, p, strict=True)
     assert rec.only_build and rec.build.only_option
-    assert rec.build.reasons == ("no share or buy option meets the hard requirements",)
+    # zeta's residency is unknown: under --strict the reason says so, not "nothing meets".
+    assert rec.build.reasons == (
+        "no share or buy option is verified to meet the hard requirements (1 removed under --strict because facts are unknown)",
+    )
     assert rec.build.risks["resourcing"].level == "high"
     assert rec.build.foundations and rec.build.foundations[0].option.origin == "open-source"
 

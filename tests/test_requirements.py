@@ -25,7 +25,7 @@ CASES = [
     ("residency", ("EU",), "alpha-analytics", "cloud", PASS, "stored in DE"),
     ("residency", ("AU",), "alpha-analytics", "cloud", FAIL, "stored in DE"),
     ("residency", ("DE",), "beta-insights", "cloud", UNKNOWN, "stored in EU"),
-    ("residency", ("EU",), "beta-insights", "cloud", FAIL, "AI summaries stores data in US"),
+    ("residency", ("EU",), "beta-insights", "cloud", PASS, "AI summaries, which stores data in US (a risk if used)"),
     ("residency", ("AU",), "alpha-analytics", "self-hosted", PASS, "agency chooses"),
     ("residency", ("AU",), "zeta-unknown", "cloud", UNKNOWN, "not stated"),
     ("self_hosted", True, "alpha-analytics", "self-hosted", PASS, "self-hosted"),
@@ -105,9 +105,21 @@ def test_verdict(fixture_catalog, kind, value, tool_id, option_id, expected, wor
     assert words in outcome.fact
 
 
+def test_a_sub_feature_stored_elsewhere_fails_residency_only_when_used(fixture_catalog):
+    tool = fixture_catalog.tools["beta-insights"]
+    uses = Context(country="GB", uses_features=("AI Summaries",))
+    outcome = KINDS["residency"].evaluate(("EU",), tool, tool.options[0], uses)
+    assert outcome.result == FAIL and "AI summaries (used by the agency) stores data in US" in outcome.fact
+
+
 def test_every_kind_is_tested_for_each_result():
+    from tests.test_answer import KIND_CASES
+
     seen: dict[str, set] = {}
     for kind, *_, expected, _ in CASES:
+        seen.setdefault(kind, set()).add(expected)
+    for demand, _, expected, _ in KIND_CASES:
+        kind = demand[0] if demand[0] in KINDS else "assurance"
         seen.setdefault(kind, set()).add(expected)
     assert set(seen) == set(KINDS), set(KINDS) - set(seen)
     never_unknown = {"capabilities", "self_hosted", "reviewed_within_months"}
