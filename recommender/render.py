@@ -228,9 +228,8 @@ def answer_lines(rec: Recommendation, width: int = 80) -> list[str]:
 
 
 def _scope_line(rec: Recommendation) -> str:
-    as_of = f"as of {rec.as_of} · " if rec.as_of else ""
     return (
-        f"{as_of}{rec.in_scope} of {rec.total_options} catalogue options in scope · {rec.summary()}"
+        f"{rec.in_scope} of {rec.total_options} catalogue options in scope · {rec.summary()}"
         + (" · strict" if rec.strict else "")
     )
 
@@ -307,6 +306,8 @@ def to_table(rec: Recommendation, width: int = 80) -> str:
     out.append("")
     out.append("✓ pass  ✗ fail  ? unknown (not stated in the catalogue) · risks: low/med/HIGH")
     out.append("res/data/plat/intg: resourcing, data control, platform control, integration")
+    if rec.as_of:
+        out.append(f"Decision date {rec.as_of} (set it with --as-of to reproduce this run).")
     return "\n".join(out) + "\n"
 
 
@@ -346,7 +347,7 @@ def to_markdown(rec: Recommendation) -> str:
     out = [f"# {md(rec.profile.title or 'Recommendation')}", ""]
     if rec.answer:
         out += [f"**Answer:** {md(rec.answer.text)}", ""]
-    out.append(md(_scope_line(rec)))
+    out.append(md(_scope_line(rec)) + (f" · decision date {rec.as_of}" if rec.as_of else ""))
     out.append("")
     if not rec.options:
         out += ["No share or buy option meets the hard requirements.", ""]

@@ -492,7 +492,7 @@ def _cost_band(value, tool, option, ctx) -> Outcome:
 
 
 # -- eligibility and reuse ----------------------------------------------------------------------
-@kind("eligible", "the agency may use it", "resourcing", "bool", "A service run for others is open to the agency's country and level (context).")
+@kind("eligible", "open to this agency (country, level)", "resourcing", "bool", "A service run for others is open to the agency's country and level (context).")
 def _eligible(value, tool, option, ctx) -> Outcome:
     countries = option.fact("eligibility.countries")
     levels = option.fact("eligibility.levels")

@@ -49,7 +49,7 @@ def header_row(name_width: int) -> Text:
 def option_row(assessment, name_width: int, marked: bool = False) -> Text:
     """One option: mark, name, score, four risks."""
     a = assessment
-    name = a.name if a.status != "to-verify" else f"(verify) {a.name}"
+    name = f"{a.step}: {a.name}"
     score = f"{a.score}/{a.score_max}" if a.score_max else "-"
     row = Text("● " if marked else "  ", style="bold")
     row.append(fit(name, name_width))
@@ -60,8 +60,7 @@ def option_row(assessment, name_width: int, marked: bool = False) -> Text:
 
 def near_row(assessment, name_width: int, strict: bool) -> Text:
     """A near miss: its name and what blocks it."""
-    blocking = assessment.failed + (assessment.unknown if strict else ())
-    blocked = ", ".join(v.requirement for v in blocking)
+    blocked = ", ".join(v.fact if v.requirement == "in_service" else v.requirement for v in assessment.blocking(strict))
     row = Text("  ")
     row.append(fit(assessment.name, max(10, name_width - 12)))
     # What blocks it takes the rest of the row (the score and risk columns are not shown here).

@@ -10,6 +10,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
+from recommender.engine import TIER_WORDS, TIERS
 from recommender.profile import Profile, Requirement, parse_flag_value
 from recommender.requirements import KINDS
 from tui.text import header_row, lit, near_row, option_row
@@ -218,16 +219,18 @@ class ResultsList(OptionList):
         known = {a.key for a in rec.options} | {a.key for a in rec.near_misses}
         self.marked = [k for k in self.marked if k in known]
         rows: list[Option | None] = []
-        for step in ("share", "buy"):
-            group = [a for a in rec.options if a.step == step]
-            rows.append(Option(Text(f"{step.upper()} ({len(group)})", style="bold reverse"), disabled=True))
+        if not rec.options:
+            rows.append(Option(Text("  no share or buy option meets the hard requirements", style="dim"), disabled=True))
+        for tier in TIERS:  # fit first; share before buy within each tier
+            group = rec.in_tier(tier)
             if not group:
-                rows.append(Option(Text("  none meets the hard requirements", style="dim"), disabled=True))
+                continue
+            rows.append(Option(Text(f"{TIER_WORDS[tier].upper()} ({len(group)})", style="bold reverse"), disabled=True))
             for a in group[: self.WINDOW]:
                 rows.append(Option(option_row(a, width, a.key in self.marked), id=f"opt:{a.key}"))
             if len(group) > self.WINDOW:
                 more = len(group) - self.WINDOW
-                rows.append(Option(Text(f"  … {more} more {step} options: add requirements to narrow", style="dim"), disabled=True))
+                rows.append(Option(Text(f"  … {more} more options {TIER_WORDS[tier]}: add requirements to narrow", style="dim"), disabled=True))
         rows.append(Option(Text("BUILD (last resort)", style="bold reverse"), disabled=True))
         if rec.build:
             why = "; ".join(rec.build.reasons)
