@@ -18,6 +18,8 @@ from tests.conftest import FIXTURE_CATALOG, profile
 runner = CliRunner()
 CAT = ["--catalog", str(FIXTURE_CATALOG)]
 ASKED = ["-c", "web-analytics", "--hard", "full_export=true", "--soft", "open_source:3", "--as-of", "2026-11-30"]
+# An agency able to run the self-hosted option: it fits, and share comes before buy.
+ABLE = ["--ops-capacity", "high", "--skill", "php", "--skill", "mysql"]
 
 # The MADR 4.0 template (adr/madr, template/adr-template.md): its headings, in order.
 HEADINGS = [
@@ -54,7 +56,7 @@ def section(text: str, heading: str) -> str:
 
 
 def test_madr_headings_front_matter_and_outcome_line():
-    result = run("recommend", *CAT, *ASKED, "-f", "madr")
+    result = run("recommend", *CAT, *ASKED, *ABLE, "-f", "madr")
     assert result.exit_code == OK, result.output
     text = result.stdout
     keys = [line.split(":")[0] for line in front_matter(text) if not line.startswith("  ")]

@@ -145,21 +145,27 @@ def test_agid_export_gate_wants_free_export_in_an_open_format(fixture_catalog):
     assert _free_open_export(formats, zeta, zeta.options[0], Context()).result == "unknown"
 
 
+ABLE = {"ops_capacity": "high", "skills": ("php", "mysql", "python", "aws")}
+
+
 def test_agid_ladder_puts_pa_reuse_before_open_source(fixture_catalog):
-    base = profile(("capabilities", ("email-notifications",)), soft=[("self_hosted", True, 3)])
+    # An agency able to run either option, so that the ladder, not fit, decides the order.
+    base = profile(("capabilities", ("email-notifications",)), soft=[("self_hosted", True, 3)], **ABLE)
     assert ids(recommend(fixture_catalog, base)) == ["gamma-notify/code", "gamma-notify/service"]
     agid = recommend(fixture_catalog, with_packs(base, "it-cad68"))
     assert ids(agid) == ["gamma-notify/service", "gamma-notify/code"]
 
 
 def test_m_16_21_weighs_open_source_and_commercial_on_a_level_field(fixture_catalog):
-    base = profile(("capabilities", ("web-analytics",)), soft=[("self_hosted", False, 5)])
+    base = profile(("capabilities", ("web-analytics",)), soft=[("self_hosted", False, 5)], **ABLE)
     assert ids(recommend(fixture_catalog, base))[0] == "alpha-analytics/self-hosted"  # share first
     level = recommend(fixture_catalog, with_packs(base, "us-m-16-21"))
-    assert ids(level)[-1] == "alpha-analytics/self-hosted"  # lowest score on a level field
+    # On a level field the score decides between options of the same risks: the self-hosted
+    # option (lowest score) ranks after the cloud; beta, carrying HIGH risks, ranks after both.
+    assert ids(level).index("alpha-analytics/self-hosted") > ids(level).index("alpha-analytics/cloud")
     assert ids(level)[0] == "alpha-analytics/cloud"
     # Existing Federal solutions still come first.
-    notify = profile(("capabilities", ("email-notifications",)), soft=[("self_hosted", True, 3)])
+    notify = profile(("capabilities", ("email-notifications",)), soft=[("self_hosted", True, 3)], **ABLE)
     assert ids(recommend(fixture_catalog, with_packs(notify, "us-m-16-21")))[0] == "gamma-notify/service"
 
 
