@@ -423,11 +423,8 @@ def recommend(catalog: Catalog, profile: Profile, strict: bool = False, judge: J
     policy = policy_for(profile)
     if policy is not None:  # policy gates and preferences join the profile's requirements
         basis = policy.extend(basis)
-    ladder_key = policy.rank_key(Assessment.rank_key) if policy else Assessment.rank_key
-
-    def rank_key(a: Assessment) -> tuple:
-        # Fit before the ladder, whichever ladder a policy sets.
-        return (a.tier_rank(), *ladder_key(a))
+    # Fit before the ladder, whichever ladder a policy sets (its key puts the tier first).
+    rank_key = policy.rank_key(Assessment.rank_key) if policy else Assessment.rank_key
 
     tools = in_scope(catalog, profile)
     assessed = [_judge(t, o, basis, strict) for t in tools for o in t.options]
