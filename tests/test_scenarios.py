@@ -92,7 +92,7 @@ def test_c_agency_website(answer):
 def test_d_enquiries(answer):
     rec = answer("d")
     share = ids(a for a in rec.options if a.step == "share")
-    assert share[:2] == ["chatwoot/self-hosted", "zammad/self-hosted"]
+    assert set(share[:2]) == {"chatwoot/self-hosted", "zammad/self-hosted"}  # either is the expected answer
     # Self-hosting is the demand that removes the commercial help desks, and the tool says so.
     assert rec.relaxation[0].requirement.kind == "self_hosted" and rec.relaxation[0].removes >= 5
     near = {a.key: [v.requirement for v in a.failed] for a in rec.near_misses}
