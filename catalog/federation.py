@@ -210,12 +210,13 @@ def _tool_files(directory: Path) -> list[Path]:
     return [base / name for name in names]
 
 
-def _stat(path: Path) -> tuple[int, int] | None:
+def _stat(path: Path) -> tuple[int, int, int] | None:
+    """What a cached parse of `path` depends on; the mode too, so a file made unreadable is read again."""
     try:
         st = path.stat()
     except OSError:
         return None
-    return (st.st_mtime_ns, st.st_size)
+    return (st.st_mtime_ns, st.st_size, st.st_mode)
 
 
 def _code_stamp() -> tuple:
@@ -272,6 +273,10 @@ def locate(spec: SourceSpec, cache: Path | None = None) -> SourceStatus:
     elif (spec.kind == "git" and not inside(directory, checkout_dir(spec, cache))) or _loader.escapes(directory / "tools", directory):
         # A pulled repository is another agency's: nothing in it may lead out of its checkout.
         status.skipped = "its catalogue directory is a symbolic link out of the repository: not read"
+    else:
+        unlisted = [p for p in _loader.list_tool_files(directory)[1] if p.severity == "error"]
+        if unlisted:  # an unreadable tools/ is not an empty source
+            status.skipped = unlisted[0].message
     return status
 
 
@@ -341,7 +346,8 @@ def read_source(
         vocabulary, problems = federate_vocabulary(parts)
         vocabulary_key = _vocabulary_key(parts)
     status.terms = tuple(t for t, o in vocabulary.origins.items() if spec.name in o and BUNDLED_NAME not in o)
-    files = _tool_files(directory)
+    files, listed = _loader.list_tool_files(directory)
+    problems = problems + listed
     if not files:
         problems.append(Problem(str(directory), 0, "", "no tool files (*.toml) found", "warning"))
     stamp = (_code_stamp(), vocabulary_key, status.commit)

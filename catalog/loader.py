@@ -21,6 +21,7 @@ from catalog import schema
 from catalog.countries import is_location
 from catalog import licences
 from catalog.files import SLUG, inside
+from catalog.limits import parse_toml
 from catalog.text import UNSAFE, unsafe_char
 from catalog import assurance
 from catalog.model import Caveat, Catalog, Fact, Option, SecurityAssessment, Source, Tool
@@ -60,10 +61,39 @@ class LoadResult:
         return not self.errors
 
 
+# TOML files a catalogue directory may hold beside `tools/` that are not tool entries.
+NOT_TOOLS = (VOCABULARY_FILE, "sbb.toml")
+
+
 def tool_files(directory: Path) -> list[Path]:
     """The tool files of a catalogue directory, sorted by name."""
+    return list_tool_files(directory)[0]
+
+
+def list_tool_files(directory: Path) -> tuple[list[Path], list[Problem]]:
+    """The tool files of a catalogue directory, sorted by name, and what would go unseen.
+
+    Tool files are `tools/*.toml` when `tools/` exists, else `*.toml`. A `tools/` that cannot be
+    listed is an error (not an empty catalogue); a `*.toml` beside `tools/` is never read, and
+    says so in a warning.
+    """
+    directory = Path(directory)
     base = directory / "tools" if (directory / "tools").is_dir() else directory
-    return sorted(p for p in base.glob("*.toml") if p.name != VOCABULARY_FILE)
+    try:
+        names = sorted(e.name for e in os.scandir(base) if e.name.endswith(".toml") and e.name != VOCABULARY_FILE)
+    except OSError as exc:
+        return [], [Problem(str(base), 0, "", f"cannot list the tool files: {exc.strerror or exc}")]
+    problems: list[Problem] = []
+    if base != directory and directory != BUNDLED_CATALOG:
+        try:
+            stray = sorted(e.name for e in os.scandir(directory) if e.name.endswith(".toml") and e.name not in NOT_TOOLS)
+        except OSError:
+            stray = []
+        problems += [
+            Problem(str(directory / name), 0, "", "not read: this catalogue's tool files are in tools/ (move it there)", "warning")
+            for name in stray
+        ]
+    return [base / name for name in names], problems
 
 
 def load_vocabulary(directories: list[Path]) -> tuple[Vocabulary, list[Problem]]:
@@ -100,7 +130,10 @@ def load_catalog(directories: list[Path] | None = None, label: str | None = None
             if escapes(directory / "tools", directory):
                 problems.append(outside_problem(directory / "tools"))
                 continue
-            files = tool_files(directory)
+            files, found = list_tool_files(directory)
+            problems += found
+            if found and not files and found[0].severity == "error":
+                continue
             if not files:
                 problems.append(
                     Problem(str(directory), 0, "", "no tool files (*.toml) found", "warning")
@@ -157,10 +190,9 @@ def read_tool(path: Path, vocabulary: Vocabulary, origin: str = "", root: Path |
 def read_tool_text(path: Path, text: str, vocabulary: Vocabulary, origin: str = "") -> tuple[Tool | None, list[Problem]]:
     """Parse and validate the text of a tool file that is (or will be) at `path`."""
     name = str(path)
-    try:
-        data = tomli.loads(text)
-    except tomli.TOMLDecodeError as exc:
-        return None, [toml_problem(name, exc)]
+    data, problem = parse_toml(text, name)
+    if problem is not None:
+        return None, [problem]
     return ToolReader(path, text, data, vocabulary, origin).read()
 
 
@@ -272,11 +304,12 @@ class ToolReader:
             def check_item(item, where):
                 return self.check(item, item_spec, where)
 
-        out: list = []
+        # Duplicates dropped in one pass (a set, not a scan of the list per item).
+        out: dict = {}
         for item in value:
             good = check_item(item, path)
-            if good is not None and good not in out:
-                out.append(good)
+            if good is not None:
+                out.setdefault(good, None)
         return tuple(out)
 
     def capability(self, item: Any, path: tuple) -> str | None:
@@ -524,10 +557,8 @@ class ToolReader:
                 else:
                     level = raw_level.casefold()
             if scheme and scope:
-                item = SecurityAssessment(scheme, level, scope, source)
-                if item not in out:
-                    out.append(item)
-        return tuple(out)
+                out.append(SecurityAssessment(scheme, level, scope, source))
+        return tuple(dict.fromkeys(out))
 
     def scheme(self, item: Any, path: tuple) -> str | None:
         """An assessment scheme id from the assurance vocabulary."""

@@ -35,13 +35,28 @@ class Problem:
         }
 
 
-def read_text(path: Path, what: str = "file", encoding: str = "utf-8") -> tuple[str | None, Problem | None]:
-    """A text file's contents, or None with the problem that says why it cannot be read."""
+def read_text(
+    path: Path, what: str = "file", encoding: str = "utf-8", limit: int | None = None, variable: str = "SBB_MAX_FILE_BYTES"
+) -> tuple[str | None, Problem | None]:
+    """A text file's contents, or None with the problem that says why it cannot be read.
+
+    At most `limit` bytes are read (default: the file size limit in force, see catalog/limits.py):
+    a larger file, or an endless one such as a device, is one problem naming the limit.
+    """
     name = str(path)
+    if limit is None:
+        from catalog.limits import current
+
+        limit = current().file_bytes
     try:
-        return Path(path).read_bytes().decode(encoding), None
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
     except OSError as exc:
         return None, Problem(name, 0, "", f"cannot read {what}: {exc.strerror or exc}")
+    if len(data) > limit:
+        return None, Problem(name, 0, "", f"larger than the {limit:,}-byte limit for a {what} (set {variable} to change it)")
+    try:
+        return data.decode(encoding), None
     except UnicodeDecodeError as exc:
         return None, Problem(name, 0, "", f"not UTF-8 text (byte {exc.start})")
 

@@ -20,9 +20,10 @@ from typing import Any
 import tomli_w
 
 from catalog.export import tool_to_data, tool_to_toml_data
-from catalog.files import FileExists, write_atomic
+from catalog.files import FileExists, UnsafePath, child_path, write_atomic
 from catalog.loader import SLUG, VOCABULARY_FILE, read_tool_text
 from catalog.model import Capability
+from catalog.limits import parse_json, read_import_text
 from catalog.problems import Problem, read_text
 from catalog.schema import SCHEMA_VERSION, SECTIONS, TOOL_FIELDS
 from catalog.vocabulary import BUNDLED_VOCABULARY, Vocabulary, read_vocabulary
@@ -149,14 +150,11 @@ def read_export(path: Path) -> Imported:
     """Check an sbb-json file: every problem at once, with the JSON line or the entry it is in."""
     out = Imported()
     name = str(path)
-    text, problem = read_text(path, "export")
+    text, problem = read_import_text(path, "export")
+    if problem is None:
+        data, problem = parse_json(text, name, "invalid JSON")
     if problem is not None:
         out.problems.append(problem)
-        return out
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        out.problems.append(Problem(name, exc.lineno, "", f"invalid JSON: {exc.msg}"))
         return out
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         out.problems.append(Problem(name, 0, "format", f"not an {FORMAT} export (`format` must be \"{FORMAT}\")"))
@@ -265,7 +263,12 @@ def write_import(imported: Imported, into: Path, overwrite: bool = False) -> tup
             text = tomli_w.dumps({"schema_version": SCHEMA_VERSION, "capability": source.terms})
             write(base / VOCABULARY_FILE, text, f"{source.name}: {VOCABULARY_FILE}")
         for tool_id, text in source.entries:
-            write(base / "tools" / f"{tool_id}.toml", text, tool_id)
+            try:
+                path = child_path(base / "tools", tool_id)
+            except UnsafePath as exc:
+                problems.append(Problem(str(base / "tools"), 0, "", f"not written: {exc}"))
+                continue
+            write(path, text, tool_id)
     lines = ["# The sources of an sbb-json export, in precedence order (highest first).", "bundled = false", ""]
     for source in imported.sources:
         name = source.name if NAME.match(source.name) else source.directory

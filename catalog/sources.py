@@ -127,10 +127,11 @@ def read_config(path: Path) -> tuple[list[SourceSpec], bool | None, list[Problem
     text, problem = read_text(path, "config")
     if problem is not None:
         return [], None, [problem]
-    try:
-        data = tomli.loads(text)
-    except tomli.TOMLDecodeError as exc:
-        return [], None, [toml_problem(name, exc)]
+    from catalog.limits import parse_toml
+
+    data, problem = parse_toml(text, name)
+    if problem is not None:
+        return [], None, [problem]
     lines = key_lines(text)
     problems: list[Problem] = []
 

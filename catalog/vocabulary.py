@@ -9,6 +9,7 @@ import tomli
 from catalog.model import Capability
 from catalog.files import is_slug
 from catalog.problems import Problem, did_you_mean, format_path, key_lines, line_of, read_text, toml_problem
+from catalog.limits import parse_toml
 from catalog.text import unsafe_char
 
 BUNDLED_VOCABULARY = Path(__file__).parent / "data" / "capabilities.toml"
@@ -96,10 +97,9 @@ def read_vocabulary(path: Path = BUNDLED_VOCABULARY) -> tuple[Vocabulary, list[P
     text, problem = read_text(path, "vocabulary")
     if problem is not None:
         return Vocabulary([]), [problem]
-    try:
-        data = tomli.loads(text)
-    except tomli.TOMLDecodeError as exc:
-        return Vocabulary([]), [toml_problem(name, exc)]
+    data, problem = parse_toml(text, name)
+    if problem is not None:
+        return Vocabulary([]), [problem]
     caps: list[Capability] = []
     seen: set[str] = set()
     entries = data.get("capability", [])

@@ -395,10 +395,11 @@ class PackReader:
 
 def parse_pack(text: str, name: str, ref: str) -> tuple[Pack | None, list[Problem]]:
     """A pack from TOML text; problems are returned, never raised."""
-    try:
-        data = tomli.loads(text)
-    except tomli.TOMLDecodeError as exc:
-        return None, [toml_problem(name, exc)]
+    from catalog.limits import parse_toml
+
+    data, problem = parse_toml(text, name)
+    if problem is not None:
+        return None, [problem]
     reader = PackReader(name, text)
     pack = reader.read(data, ref)
     return pack, sorted(reader.problems)

@@ -383,9 +383,8 @@ class ProfileReader:
                     ok = False
                     continue
                 self.problem(path, f"read `{term}` as capability `{found}`", "warning")
-            if found not in out:
-                out.append(found)
-        return tuple(out) if ok else None
+            out.append(found)
+        return tuple(dict.fromkeys(out)) if ok else None
 
 
 def read_profile(path: Path, vocabulary: Vocabulary) -> tuple[Profile | None, list[Problem]]:
@@ -398,10 +397,11 @@ def read_profile(path: Path, vocabulary: Vocabulary) -> tuple[Profile | None, li
 
 def parse_profile(text: str, vocabulary: Vocabulary, name: str = "<profile>") -> tuple[Profile | None, list[Problem]]:
     """Parse profile TOML text."""
-    try:
-        data = tomli.loads(text)
-    except tomli.TOMLDecodeError as exc:
-        return None, [toml_problem(name, exc)]
+    from catalog.limits import parse_toml
+
+    data, problem = parse_toml(text, name)
+    if problem is not None:
+        return None, [problem]
     reader = ProfileReader(name, text, vocabulary)
     profile = reader.read(data)
     return profile, sorted(reader.problems)

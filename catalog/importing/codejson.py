@@ -32,7 +32,8 @@ from typing import Any
 
 from catalog.importing.common import UNCLASSIFIED, as_date, as_list, Entry, clean_text, resolve_capabilities, short_summary, slugify, web_url
 from catalog import licences
-from catalog.problems import Problem, read_text
+from catalog.limits import parse_json, read_import_text
+from catalog.problems import Problem
 
 FORMAT = "code.json"
 SHARE_USAGE = ("openSource", "governmentWideReuse")
@@ -84,13 +85,11 @@ def read_inventory(
     """
     today = today or date.today()
     name = str(path)
-    text, problem = read_text(path, encoding="utf-8-sig")
+    text, problem = read_import_text(path, encoding="utf-8-sig")
+    if problem is None:
+        data, problem = parse_json(text, name)
     if problem is not None:
         return [], [], [problem], {}
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        return [], [], [Problem(name, exc.lineno, "", f"not valid JSON: {exc.msg}")], {}
     if not isinstance(data, dict) or not isinstance(data.get("releases"), list):
         return [], [], [Problem(name, 0, "releases", "not a code.json inventory: expected an object with a `releases` array")], {}
     problems: list[Problem] = []

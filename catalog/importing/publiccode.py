@@ -52,7 +52,8 @@ from catalog.importing.common import (
     web_url,
 )
 from catalog import licences
-from catalog.problems import Problem, read_text
+from catalog.limits import parse_yaml, read_import_text
+from catalog.problems import Problem
 
 FORMAT = "publiccode.yml"
 KNOWN_VERSION = (0, 4)  # the newest version whose keys this importer knows
@@ -148,15 +149,11 @@ def read_file(
     `reviewed` is the `last_reviewed` of a file that states no `releaseDate`.
     """
     name = str(path)
-    text, problem = read_text(path, encoding="utf-8-sig")
+    text, problem = read_import_text(path, encoding="utf-8-sig")
+    if problem is None:
+        data, problem = parse_yaml(text, name)
     if problem is not None:
         return None, [problem]
-    try:
-        data = yaml.load(text, Loader=_loader())
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return None, [Problem(name, mark.line + 1 if mark else 0, "", f"not valid YAML: {reason}")]
     if not isinstance(data, dict):
         return None, [Problem(name, 0, "", "not a publiccode.yml: expected a mapping of keys at the top")]
     return PubliccodeReader(path, text, data, vocabulary, fallback or [], today or date.today(), reviewed).read()
