@@ -155,3 +155,14 @@ def test_the_loader_message_for_a_hostile_licence_is_short_and_plain(tmp_path):
     result = load_catalog([_catalogue(tmp_path, "Evil\\u001b[31m" + "X" * 5000)])
     [error] = result.errors
     assert error.key == "options[1].lock_in.licence" and len(error.message) < 300 and error.message.isprintable()
+
+
+def test_parse_caches_are_keyed_by_the_approval_list_and_the_library_index():
+    from catalog.federation import _code_stamp
+
+    paths = licences.inputs()
+    assert paths[0] == licences.DATA_FILE and paths[1].name == "scancode-licensedb-index.json" and paths[1].is_file()
+    stamp = _code_stamp()
+    for path in paths:
+        stat = path.stat()
+        assert (stat.st_mtime_ns, stat.st_size) in stamp
