@@ -148,8 +148,11 @@ def url_findings(url: str) -> list[tuple[str, str]]:
     if parts.scheme.casefold() == "http":
         out.append(("not-https", "not https: cite the https address"))
     copy = _under(host, r.copy_hosts)
-    if copy or (host.split(".")[0] in r.mirror_labels):
+    path = _path_parts(url)
+    if copy or host.split(".")[0] in r.mirror_labels:
         out.append(("copy", f"a copy on {copy or host}, not the publisher's page: cite the original"))
+    elif _under(host, r.forges) and path and path[0].casefold() in r.mirror_labels:
+        out.append(("copy", f"a mirror ({host}/{path[0]}), not the project's own repository: cite the original"))
     short = _under(host, r.shorteners)
     if short:
         out.append(("shortener", f"a shortened link ({short}): cite the page it leads to"))

@@ -38,6 +38,7 @@ BAD_URLS = [
     ("https://www.slideshare.net/vendor/white-paper", {"copy"}),
     ("https://example-org.translate.goog/page?_x_tr_sl=de", {"copy"}),
     ("https://mirror.example.org/docs/api", {"copy"}),
+    ("https://gitee.com/mirrors/nextcloud/blob/master/COPYING", {"copy"}),
     ("https://bit.ly/3xYz", {"shortener"}),
     ("https://aka.ms/m365-residency", {"shortener"}),
     ("https://www.google.com/url?q=https://example.org/p&sa=D", {"redirect"}),
