@@ -212,8 +212,9 @@ def stats_command(
     for group, label in labels.items():
         row = data["deciding_facts"][group]
         lines.append(f"  {label:<20} {row['unknown']:>5} of {row['possible']:<5} {100 * row['unknown_share']:>4.0f}%   ({row['options']} options)")
-    overall = data["deciding_facts"]["overall"]["unknown_by_fact"]
-    lines.append("  by fact, overall: " + ", ".join(f"{name} {n}" for name, n in overall.items()))
+    for group, label in (("buy_and_cross_agency", "buy + cross-agency"), ("overall", "overall")):
+        by_fact = data["deciding_facts"][group]["unknown_by_fact"]
+        lines.append(f"  unknown by fact, {label}: " + ", ".join(f"{name} {n}" for name, n in by_fact.items()))
     lines += ["", "most often unknown:"]
     worst = sorted(facts["unknown_by_fact"].items(), key=lambda kv: (-kv[1], kv[0]))[:8]
     lines += [f"  {key:<34} unknown in {n} of {data['options']} options" for key, n in worst]

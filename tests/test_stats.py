@@ -65,6 +65,7 @@ def test_stats_cli_text_and_json():
     assert out.stdout.startswith("6 tools, 9 options")
     assert "  buy + cross-agency      23 of 54      43%   (6 options)" in out.stdout
     assert "  overall                 29 of 75      39%   (9 options)" in out.stdout
+    assert "unknown by fact, buy + cross-agency: full_export 1, api 2, webhooks 3, sso 5, ops_effort 3, cost_model 3, licence 2, residency 1, assurance 3" in out.stdout
     data = json.loads(runner.invoke(app, ["catalog", "stats", "--catalog", str(FIXTURE_CATALOG), "-f", "json"]).stdout)
     assert data["tools"] == 6
     assert data["deciding_facts"]["buy"]["unknown"] == 15 and data["deciding_facts"]["share"]["possible"] == 39
