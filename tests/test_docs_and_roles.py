@@ -75,3 +75,21 @@ def test_profile_doc_names_every_top_key():
 
     text = (ROOT / "recommender" / "PROFILE.md").read_text()
     assert [k for k in TOP_KEYS if not re.search(rf"^\[?\[?{k}\b", text, re.M)] == []
+
+
+def test_ci_runs_exactly_the_readme_test_command_in_its_own_environment():
+    ci_lines = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line.strip()]
+    command = ci_lines[-1]
+    assert command in (ROOT / "README.md").read_text()
+    # A system Python that refuses pip installs (PEP 668) must still run it: the command makes
+    # and uses a virtual environment, and that environment is never committed.
+    assert command.startswith("python3 -m venv .venv && .venv/bin/python -m pip install")
+    assert "\n.venv/\n" in "\n" + (ROOT / ".gitignore").read_text()
+
+
+def test_build_requires_a_setuptools_that_reads_spdx_licence_strings():
+    import tomllib
+
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert data["project"]["license"] == "Apache-2.0"
+    assert "setuptools>=77" in data["build-system"]["requires"]
