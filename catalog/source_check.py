@@ -113,8 +113,18 @@ def rules() -> Rules:
     )
 
 
+def _split(url: str):
+    """The parts of a URL; a malformed one (an unclosed `[` IPv6 host) has no host or path."""
+    try:
+        parts = urlsplit(url)
+        parts.hostname  # raises for a malformed host
+        return parts
+    except ValueError:
+        return urlsplit("")
+
+
 def _host(url: str) -> str:
-    host = (urlsplit(url).hostname or "").casefold().rstrip(".")
+    host = (_split(url).hostname or "").casefold().rstrip(".")
     return host.removeprefix("www.")
 
 
@@ -136,14 +146,14 @@ def _subdomain_labels(host: str) -> list[str]:
 
 
 def _path_parts(url: str) -> list[str]:
-    return [p for p in urlsplit(url).path.split("/") if p]
+    return [p for p in _split(url).path.split("/") if p]
 
 
 def url_findings(url: str) -> list[tuple[str, str]]:
     """(kind, what is wrong) for the weaknesses of an address itself, whatever it is cited for."""
     r = rules()
     out: list[tuple[str, str]] = []
-    parts = urlsplit(url)
+    parts = _split(url)
     host = _host(url)
     if parts.scheme.casefold() == "http":
         out.append(("not-https", "not https: cite the https address"))
@@ -205,18 +215,18 @@ def is_repository_root(url: str, tool: Tool) -> bool:
         return True
     if "-" in parts:  # GitLab: `group/project/-/blob/…`
         return False
-    return len(parts) <= 2 and not urlsplit(url).query
+    return len(parts) <= 2 and not _split(url).query
 
 
 def is_bare_homepage(url: str) -> bool:
     """A site's front page: no path, no query (`https://example.org/`)."""
-    parts = urlsplit(url)
-    return parts.path in ("", "/") and not parts.query and not parts.fragment
+    parts = _split(url)
+    return bool(parts.netloc) and parts.path in ("", "/") and not parts.query and not parts.fragment
 
 
 def _same(a: str, b: str) -> bool:
     def norm(url: str) -> str:
-        parts = urlsplit(url.strip())
+        parts = _split(url.strip())
         return _host(url) + parts.path.rstrip("/").removesuffix(".git").casefold() + ("?" + parts.query if parts.query else "")
 
     return norm(a) == norm(b)
@@ -256,7 +266,7 @@ def check_tool(tool: Tool) -> list[Finding]:
             kinds.append(("bare-homepage", f"a bare homepage cited for {_facts(keys)}: cite the page that states them"))
         # Caveats citing a licence file are about its terms (open core, a source-available licence).
         other = [k for k in keys if ".caveats[" not in k and not any(k.endswith("." + f) for f in LICENCE_FACTS)]
-        if other and LICENCE_FILE.search(urlsplit(source.url).path.rstrip("/")):
+        if other and LICENCE_FILE.search(_split(source.url).path.rstrip("/")):
             kinds.append(("licence-file", f"a licence file cited for {_facts(other)}: it states only the licence"))
         found = {kind for kind, _ in kinds}
         stale = [k for k in source.accept if k not in found]

@@ -12,7 +12,7 @@ from catalog import source_check
 from catalog.lint import lint
 from catalog.loader import load_catalog
 from recommender.cli import app
-from recommender.exits import OK, PROBLEMS
+from recommender.exits import BAD_INPUT, OK, PROBLEMS
 
 runner = CliRunner()
 
@@ -225,3 +225,16 @@ def test_a_caveat_about_licence_terms_may_cite_the_licence_file(tmp_path):
     path.write_text(path.read_text().replace('source = "licence"', 'source = "home"'))
     [finding] = source_check.check(_load(directory))
     assert finding.kind == "bare-homepage" and "cited for options[1].caveats[1]" in finding.message
+
+
+@pytest.mark.parametrize("url", ["https://[abc/x", "https://[::1/admin?utm_source=x"])
+def test_a_malformed_url_does_not_stop_the_check(tmp_path, url):
+    directory = _write(tmp_path, data="home")
+    path = directory / "acme-forms.toml"
+    path.write_text(path.read_text().replace('url = "https://acme.example.com/"', f'url = "{url}"'))
+    catalog = load_catalog([directory]).catalog
+    if "acme-forms" in catalog.tools:  # read as an address without a host: nothing to say about it
+        assert [f.kind for f in source_check.check(catalog) if f.source == "home"] == []
+        assert run("catalog", "lint", "--catalog", str(directory)).exit_code == OK
+    else:  # refused by the loader: a clear problem, never a traceback
+        assert run("catalog", "lint", "--catalog", str(directory)).exit_code == BAD_INPUT
