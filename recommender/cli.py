@@ -229,7 +229,7 @@ def build_profile(vocabulary, profile_path, capability, hard, soft, country, lev
         merged.update({k: v for k, v in ctx_data.items()})
         if skill:
             merged["skills"] = list(dict.fromkeys(merged["skills"] + list(skill)))
-        ctx = reader.read_context({k: v for k, v in merged.items() if v not in ("", [], False)})
+        ctx = reader.read_context({k: v for k, v in merged.items() if v not in ("", [], None)})
         problems += reader.problems
     packs = base.policies
     if policies:

@@ -167,10 +167,15 @@ class Assessment:
         return tuple(self.option.value("reuse.used_by", ()))
 
     def tier_rank(self) -> int:
-        """Fits first, then fits if resourced (level with fits when the agency will resource
-        it), then to verify."""
-        if self.tier == FITS_IF_RESOURCED and self.basis.context.will_resource:
-            return 0
+        """Fits first, then fits if resourced, then to verify. When the agency says it will
+        resource what an option needs, fits if resourced ranks with fits; when it says it
+        cannot, after to verify (it could not run them)."""
+        if self.tier == FITS_IF_RESOURCED:
+            will = self.basis.context.will_resource
+            if will is True:
+                return 0
+            if will is False:
+                return len(TIERS)
         return TIERS.index(self.tier) if self.tier in TIERS else len(TIERS)
 
     def rank_key(self) -> tuple:
@@ -185,6 +190,7 @@ class Assessment:
         high = len(self.high_risks)
         return (
             self.tier_rank(),
+            self.tier == TO_VERIFY and bool(self.needs),  # among those to verify, what the agency can run first
             STEP_RANK[self.option.origin],
             high > 0,
             high,
@@ -399,7 +405,8 @@ def resourcing_needs(option: Option, ctx: Context, demanded: dict) -> tuple[str,
         if ctx.stance == "observer":
             needs.append("an ICT team that runs services (the Observer stance does not)")
         if effort is None:
-            needs.append("ops capacity to run it (its ops effort is not stated)")
+            if capacity != "high":  # high capacity runs whatever effort it turns out to be
+                needs.append("ops capacity to run it (its ops effort is not stated)")
         elif not capacity:
             needs.append(f"{effort} ops capacity (the agency's ops capacity is not stated)")
         elif EFFORT_RANK[effort] > CAPACITY_RANK[capacity]:
@@ -570,7 +577,7 @@ def state_answer(rec: Recommendation) -> Answer:
                 conditions.append(f"Prefer {_named(pref)} if its {_to_verify(pref)} {'is' if len(pref.unknown) == 1 else 'are'} confirmed.")
             elif pref.tier == FITS_IF_RESOURCED:
                 conditions.append(f"Prefer {_named(pref)} if the agency funds {_funds(pref)}.")
-    elif top.tier == FITS_IF_RESOURCED:
+    elif top.tier == FITS_IF_RESOURCED and rec.profile.context.will_resource is not False:
         headline = f"Adopt {_named(top)} if the agency funds {_funds(top)}."
         reason = "meets every hard requirement, but running it needs capacity or skills the agency has not stated"
         fallback = next((a for a in options[1:] if a.tier != FITS_IF_RESOURCED or not a.needs), None)
@@ -580,6 +587,9 @@ def state_answer(rec: Recommendation) -> Answer:
             conditions.append(f"Otherwise {_named(fallback)}.")
         elif len(options) > 1:
             conditions.append(f"Otherwise {_named(options[1])} if the agency funds {_funds(options[1])}.")
+    elif top.tier == FITS_IF_RESOURCED:  # every option needs resourcing the agency ruled out
+        headline = f"Adopt {_named(top)} only if the agency can fund {_funds(top)}: nothing else fits."
+        reason = "meets every hard requirement, but needs capacity or skills the agency has said it cannot add"
     else:
         headline = f"Verify, then adopt {_named(top)}: confirm its {_to_verify(top)}."
         reason = "no option is known to meet every hard requirement; this one fails none and leads on the ladder"
@@ -588,6 +598,12 @@ def state_answer(rec: Recommendation) -> Answer:
         if len(options) > 1:
             nxt = options[1]
             conditions.append(f"If that fails: {_named(nxt)}" + (f" (confirm its {_to_verify(nxt)})." if nxt.unknown else "."))
+        resourced = next((a for a in options if a.tier == FITS_IF_RESOURCED), None)
+        if resourced is not None and rec.profile.context.will_resource is False:
+            conditions.append(
+                f"{_named(resourced)} meets every hard requirement but needs {_funds(resourced)}, "
+                "which the agency has said it cannot add."
+            )
     conditions += _high_risk_notes(top)
     if rec.ended:
         conditions.append("Not offered: " + _and(f"{a.name} (ended {a.ended})" for a in rec.ended[:3]) + ".")

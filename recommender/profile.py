@@ -113,7 +113,7 @@ class Profile:
             "will_resource": ctx.will_resource,
             "uses_features": list(ctx.uses_features),
         }
-        data["context"] = {k: v for k, v in context.items() if v not in ("", [], False)}
+        data["context"] = {k: v for k, v in context.items() if v not in ("", [], None)}
         hard = {r.kind: _plain(r.value) for r in self.hard}
         soft = {
             r.kind: (r.weight if r.value is True else {"value": _plain(r.value), "weight": r.weight})
@@ -258,10 +258,10 @@ class ProfileReader:
                 self.problem(("context", key), "expected an array of strings")
                 items = []
             lists[key] = tuple(dict.fromkeys(s.strip() for s in items))
-        will_resource = raw.get("will_resource", False)
-        if not isinstance(will_resource, bool):
+        will_resource = raw.get("will_resource")
+        if will_resource is not None and not isinstance(will_resource, bool):
             self.problem(("context", "will_resource"), "expected true or false")
-            will_resource = False
+            will_resource = None
         return Context(
             country=country.upper() if isinstance(country, str) else "",
             level=values["level"],

@@ -38,7 +38,9 @@ class Context:
     ops_capacity: str = ""
     skills: tuple[str, ...] = ()
     today: date | None = None  # the decision date (`--as-of`); None means the day it runs
-    will_resource: bool = False  # the agency will add the capacity or skills an option needs
+    # Whether the agency will add the capacity or skills an option needs: True (options that
+    # fit if resourced rank with those that fit), False (it cannot: they rank last), None (unsaid).
+    will_resource: bool | None = None
     uses_features: tuple[str, ...] = ()  # sub-features the agency will use (residency exceptions)
 
     @property
