@@ -161,7 +161,7 @@ def url_findings(url: str) -> list[tuple[str, str]]:
     path = _path_parts(url)
     if copy or host.split(".")[0] in r.mirror_labels:
         out.append(("copy", f"a copy on {copy or host}, not the publisher's page: cite the original"))
-    elif _under(host, r.forges) and path and path[0].casefold() in r.mirror_labels:
+    elif host in r.forges and path and path[0].casefold() in r.mirror_labels:
         out.append(("copy", f"a mirror ({host}/{path[0]}), not the project's own repository: cite the original"))
     short = _under(host, r.shorteners)
     if short:
@@ -204,7 +204,7 @@ def is_repository_root(url: str, tool: Tool) -> bool:
     if tool.repository and _same(url, tool.repository):
         return True
     host = _host(url)
-    if not _under(host, rules().forges):
+    if host not in rules().forges:  # the forge itself: `gist.github.com`, `docs.github.com` are pages
         return False
     parts = _path_parts(url)
     if parts and parts[-1].endswith(".git"):
@@ -215,7 +215,7 @@ def is_repository_root(url: str, tool: Tool) -> bool:
         return True
     if "-" in parts:  # GitLab: `group/project/-/blob/…`
         return False
-    return len(parts) <= 2 and not _split(url).query
+    return len(parts) <= 2  # a query (`?tab=readme-ov-file`) shows the same front page
 
 
 def is_bare_homepage(url: str) -> bool:

@@ -28,6 +28,8 @@ GOOD_URLS = [
     "https://dev.to/someone/a-post",  # `dev` is the registered name here
     "https://web.dev/articles/vitals",
     "https://developer.example.com/reference?version=2",
+    "https://gist.github.com/someone/0ff37b50a8a60acb3cf11a9042234f21",
+    "https://docs.github.com/en/rest",
     "https://example.org/search?q=export+formats",  # a query, not a redirect
 ]
 
@@ -238,3 +240,28 @@ def test_a_malformed_url_does_not_stop_the_check(tmp_path, url):
         assert run("catalog", "lint", "--catalog", str(directory)).exit_code == OK
     else:  # refused by the loader: a clear problem, never a traceback
         assert run("catalog", "lint", "--catalog", str(directory)).exit_code == BAD_INPUT
+
+
+@pytest.mark.parametrize(
+    "url,root",
+    [
+        ("https://github.com/wagtail/wagtail", True),
+        ("https://www.github.com/webrecorder/browsertrix-cloud/", True),
+        ("https://github.com/wagtail/wagtail.git", True),
+        ("https://github.com/wagtail", True),  # an owner's page
+        ("https://github.com/wagtail/wagtail/tree/main", True),
+        ("https://gitlab.com/group/project", True),
+        ("https://git.acme.example.com/acme/forms/", True),  # the tool's own `repository`
+        ("https://github.com/wagtail/wagtail/blob/main/LICENSE", False),
+        ("https://github.com/wagtail/wagtail/tree/main/docs/reference", False),
+        ("https://gitlab.com/group/project/-/blob/main/README.md", False),
+        ("https://gist.github.com/andreslucena/0ff37b50a8a60acb3cf11a9042234f21", False),
+        ("https://docs.github.com/en/rest", False),
+        ("https://github.com/wagtail/wagtail?tab=readme-ov-file", True),  # the same front page
+    ],
+)
+def test_repository_roots(url, root):
+    from types import SimpleNamespace
+
+    tool = SimpleNamespace(repository="https://git.acme.example.com/acme/forms")
+    assert source_check.is_repository_root(url, tool) is root
