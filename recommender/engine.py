@@ -14,6 +14,7 @@ from catalog.model import Catalog, Option, Source, Tool
 from catalog.schema import STEP_OF_ORIGIN
 from recommender.policy import Policy, policy_for
 from recommender.profile import Profile, Requirement
+from recommender.provenance import FactProvenance, disputed_passes, facts_read_all
 from recommender.requirements import FAIL, KINDS, PASS, UNKNOWN, Context, Outcome
 from recommender.risks import RISK_WORDS, Risk, assess, build_risks
 
@@ -43,6 +44,18 @@ class Verdict:
     result: str
     fact: str
     sources: tuple[Source, ...] = ()
+    # The stated facts it rests on: the catalogue sources stating each, and any other claims.
+    provenance: tuple[FactProvenance, ...] = ()
+
+    @property
+    def disputed(self) -> bool:
+        """Another catalogue source states something else for a fact this verdict rests on."""
+        return any(p.disputed for p in self.provenance)
+
+    @property
+    def stated_by(self) -> tuple[str, ...]:
+        """The catalogue sources stating the facts it rests on."""
+        return tuple(dict.fromkeys(s for p in self.provenance for s in p.stated_by))
 
     @property
     def points(self) -> int:
@@ -92,6 +105,9 @@ class Assessment:
     ended: date | None = None  # the option's end date, when it is on or before the decision date
     tier: str = ""  # fits, fits-if-resourced or to-verify (set for options that remain)
     needs: tuple[str, ...] = ()  # what running it needs that the agency has not stated
+    # Hard requirements met only on a fact another source disputes, as words naming the
+    # dispute, by position; those positions are also in `unknown_at` (to verify).
+    disputes: dict[int, str] = field(default_factory=dict, compare=False, repr=False)
     _verdicts: tuple[Verdict, ...] | None = field(default=None, compare=False, repr=False)
     _risks: dict[str, Risk] = field(default_factory=dict, compare=False, repr=False)
 
@@ -99,10 +115,14 @@ class Assessment:
     def verdicts(self) -> tuple[Verdict, ...]:
         """Every requirement's verdict, with the catalogue fact behind it."""
         if self._verdicts is None:
-            basis = self.basis
+            basis, disputes = self.basis, self.disputes
+            read = facts_read_all([(row[4], req.value) for req, row in zip(basis.requirements, basis.rows)], self.tool, self.option, basis.context)
             self._verdicts = tuple(
-                Verdict(req.kind, label, req.hard, req.weight, o.result, o.fact, o.sources)
-                for req, label, o in zip(basis.requirements, basis.labels, self.outcomes)
+                Verdict(
+                    req.kind, f"{label} — disputed: {disputes[i]}" if i in disputes else label, req.hard, req.weight,
+                    o.result, o.fact, o.sources, read[i],
+                )
+                for i, (req, label, o) in enumerate(zip(basis.requirements, basis.labels, self.outcomes))
             )
         return self._verdicts
 
@@ -264,6 +284,12 @@ class Recommendation:
     ended: tuple[Assessment, ...] = ()  # options past their end date, not offered
     scope_problem: str = ""  # why nothing could be judged (empty catalogue, nothing in scope)
     answer: Answer | None = None
+    sources: tuple[str, ...] = ()  # the catalogue sources read, highest precedence first
+
+    @property
+    def home(self) -> str:
+        """The highest-precedence source when several were read: facts only others state are marked."""
+        return self.sources[0] if len(self.sources) > 1 else ""
 
     @cached_property
     def counts(self) -> dict[str, int]:
@@ -438,6 +464,10 @@ def recommend(catalog: Catalog, profile: Profile, strict: bool = False, judge: J
     kept_unsorted = [a for a in assessed if a.status != EXCLUDED]
     for a in kept_unsorted:
         a.needs = resourcing_needs(a.option, basis.context, basis.demanded)
+        a.disputes = disputed_passes(a)
+        if a.disputes:  # met only on a fact another source disputes: to verify, naming the dispute
+            a.unknown_at = tuple(sorted({*a.unknown_at, *a.disputes}))
+            a.status = TO_VERIFY
         a.tier = TO_VERIFY if a.unknown_at else (FITS_IF_RESOURCED if a.needs else FITS)
     kept = sorted(kept_unsorted, key=rank_key)
     excluded = sorted((a for a in assessed if a.status == EXCLUDED), key=rank_key)
@@ -485,6 +515,7 @@ def recommend(catalog: Catalog, profile: Profile, strict: bool = False, judge: J
         unverified=tuple(sorted(unverified, key=rank_key)),
         ended=tuple(ended),
         scope_problem=problem,
+        sources=catalog.sources,
     )
     object.__setattr__(rec, "answer", state_answer(rec))
     return rec

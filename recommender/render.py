@@ -58,6 +58,9 @@ def _verdict_json(v: Verdict) -> dict:
         "fact": v.fact,
         "sources": [s.url for s in v.sources],
         "points": v.points,
+        "stated_by": list(v.stated_by),
+        "disputed": v.disputed,
+        "provenance": [p.as_dict() for p in v.provenance],
     }
 
 
@@ -213,11 +216,27 @@ def _short(level: str) -> str:
     return {"low": "low", "medium": "med", "high": "HIGH"}[level]
 
 
-def _verdict_line(a: Assessment) -> str:
+# Provenance marks after a requirement in the table: a fact another source disputes, and a
+# fact only sources other than the highest-precedence one state.
+DISPUTED, ELSEWHERE = "!", "*"
+
+
+def provenance_mark(v: Verdict, home: str) -> str:
+    """`!` when a fact behind the verdict is disputed, `*` when only other agencies' catalogues state it."""
+    from recommender.provenance import from_elsewhere
+
+    mark = DISPUTED if v.disputed else ""
+    if from_elsewhere(v.stated_by, home):
+        mark += ELSEWHERE
+    return mark
+
+
+def _verdict_line(a: Assessment, home: str = "") -> str:
     parts = []
     for v in a.verdicts:
-        if v.result != PASS or not v.hard:
-            parts.append(f"{MARK[v.result]}{v.requirement}")
+        mark = provenance_mark(v, home)
+        if v.result != PASS or not v.hard or mark:
+            parts.append(f"{MARK[v.result]}{v.requirement}{mark}")
     return " ".join(parts)
 
 
@@ -264,7 +283,7 @@ def to_table(rec: Recommendation, width: int = 80) -> str:
                 out += textwrap.wrap("needs: " + plain("; ".join(a.needs)), width - 7, initial_indent="       ", subsequent_indent="         ")
             if a.unknown:
                 out += textwrap.wrap("verify: " + plain("; ".join(v.label for v in a.unknown)), width - 7, initial_indent="       ", subsequent_indent="         ")
-            detail = _verdict_line(a)
+            detail = _verdict_line(a, rec.home)
             if detail:
                 for line in textwrap.wrap(detail, width - 8):
                     out.append(f"       {line}")
@@ -305,6 +324,8 @@ def to_table(rec: Recommendation, width: int = 80) -> str:
         out.append(f"  {len(rec.unverified):>3}  removed as unverified under --strict (listed among the near misses)")
     out.append("")
     out.append("✓ pass  ✗ fail  ? unknown (not stated in the catalogue) · risks: low/med/HIGH")
+    if len(rec.sources) > 1:
+        out.append(f"{DISPUTED} disputed by another catalogue source  {ELSEWHERE} stated only by another agency's catalogue (not {plain(rec.home)}, not the bundled one)")
     out.append("res/data/plat/intg: resourcing, data control, platform control, integration")
     if rec.as_of:
         out.append(f"Decision date {rec.as_of} (set it with --as-of to reproduce this run).")

@@ -419,3 +419,125 @@ def test_export_doc_names_every_key_the_json_export_writes(tmp_path):
     keys |= {k for t in data["tools"] for o in t["options"] for f in o["facts"].values() for k in f}
     missing = sorted(k for k in keys if f"`{k}`" not in doc and f"{k}," not in doc and f"{k}}}" not in doc)
     assert missing == []
+
+
+# -- structured provenance -----------------------------------------------------------------------
+def disputed_catalogue(tmp_path):
+    """agency-a and agency-c say exit cost is low; agency-b says high; only agency-b states an API."""
+    a = write_dir(tmp_path / "agency-a", {"shared-stats": entry("Shared Stats", "https://stats.example.org", exit_cost="low")})
+    b = write_dir(tmp_path / "agency-b", {"shared-stats": entry("Shared Stats", "https://stats.example.org", exit_cost="high")})
+    c = write_dir(tmp_path / "agency-c", {"shared-stats": entry("Shared Stats", "https://stats.example.org", exit_cost="low")})
+    text = (b / "tools" / "shared-stats.toml").read_text().replace("[options.data]", "[options.integration]\napi = [\"rest\"]\n\n[options.data]")
+    (b / "tools" / "shared-stats.toml").write_text(text)
+    configure_dirs(a, b, c)
+    result = load_for_cli(None, notify=None)
+    assert result.problems == [], [str(p) for p in result.problems]
+    return result
+
+
+def test_the_facts_a_check_reads_carry_their_sources_and_disputes(tmp_path):
+    from recommender.provenance import facts_read
+    from recommender.requirements import KINDS
+
+    result = disputed_catalogue(tmp_path)
+    tool = result.catalog.tools["shared-stats"]
+    option = tool.options[0]
+    [exit_cost] = facts_read(KINDS["max_exit_cost"].evaluate, "low", tool, option, None)
+    assert (exit_cost.key, exit_cost.value, exit_cost.stated_by) == ("lock_in.exit_cost", "low", ("agency-a", "agency-c"))
+    assert exit_cost.disputed and exit_cost.disputed_by == (("high", ("agency-b",)),)
+    assert exit_cost.dispute() == "lock_in.exit_cost: low per agency-a, agency-c; high per agency-b"
+    assert exit_cost.as_dict() == {
+        "fact": "lock_in.exit_cost", "value": "low", "stated_by": ["agency-a", "agency-c"],
+        "conflicts": [{"value": "high", "stated_by": ["agency-b"]}],
+    }
+    [export] = facts_read(KINDS["full_export"].evaluate, True, tool, option, None)
+    assert export.stated_by == ("agency-a", "agency-b", "agency-c") and not export.disputed
+
+
+def test_a_hard_requirement_met_only_on_a_disputed_fact_is_to_verify_and_names_the_dispute(tmp_path):
+    from recommender.engine import TO_VERIFY, recommend
+    from tests.conftest import profile
+
+    result = disputed_catalogue(tmp_path)
+    rec = recommend(result.catalog, profile(("capabilities", ("web-analytics",)), ("max_exit_cost", "low")))
+    [a] = rec.options
+    assert a.tier == TO_VERIFY and a.status == TO_VERIFY
+    [verdict] = a.unknown
+    assert verdict.requirement == "max_exit_cost" and verdict.result == "pass" and verdict.disputed
+    assert "disputed: lock_in.exit_cost: low per agency-a, agency-c; high per agency-b" in verdict.label
+    print(rec.answer.text)
+    assert "disputed" in rec.answer.text and "agency-b" in rec.answer.text
+    # Met whatever source is right (low and high are both at most high): no dispute that matters.
+    rec = recommend(result.catalog, profile(("capabilities", ("web-analytics",)), ("max_exit_cost", "high")))
+    [a] = rec.options
+    assert a.tier != TO_VERIFY and not a.unknown
+    [verdict] = [v for v in a.verdicts if v.requirement == "max_exit_cost"]
+    assert verdict.disputed  # still shown as disputed, only not blocking
+
+
+def test_verdicts_in_json_carry_their_sources_and_disputes(tmp_path):
+    disputed_catalogue(tmp_path)
+    out = runner.invoke(app, ["recommend", "-c", "web-analytics", "--hard", "max_exit_cost=low", "--hard", "api=rest", "-f", "json"])
+    assert out.exit_code == OK, out.output
+    [option] = json.loads(out.stdout)["options"]
+    verdicts = {v["requirement"]: v for v in option["verdicts"]}
+    cost = verdicts["max_exit_cost"]
+    assert cost["stated_by"] == ["agency-a", "agency-c"] and cost["disputed"] is True
+    assert cost["provenance"] == [{
+        "fact": "lock_in.exit_cost", "value": "low", "stated_by": ["agency-a", "agency-c"],
+        "conflicts": [{"value": "high", "stated_by": ["agency-b"]}],
+    }]
+    api = verdicts["api"]
+    assert api["stated_by"] == ["agency-b"] and api["disputed"] is False
+    assert api["provenance"][0]["fact"] == "integration.api" and api["provenance"][0]["value"] == ["rest"]
+    assert option["tier"] == "to-verify"
+    assert any("disputed" in label for label in option["to_verify"])
+
+
+def test_the_table_marks_disputed_facts_and_facts_from_another_agency(tmp_path):
+    disputed_catalogue(tmp_path)
+    out = runner.invoke(app, ["recommend", "-c", "web-analytics", "--hard", "max_exit_cost=low", "--hard", "api=rest"])
+    assert out.exit_code == OK, out.output
+    assert "✓max_exit_cost!" in out.stdout and "✓api*" in out.stdout
+    assert "! disputed by another catalogue source  * stated only by another agency's catalogue (not agency-a, not the bundled one)" in out.stdout
+    assert "verify: exit cost" in out.stdout.replace("\n", " ") or "disputed: lock_in.exit_cost" in out.stdout
+
+
+def test_a_single_catalogue_has_no_marks(tmp_path):
+    from tests.conftest import FIXTURE_CATALOG
+
+    out = runner.invoke(app, ["recommend", "--catalog", str(FIXTURE_CATALOG), "-c", "web-analytics", "-f", "json"])
+    assert out.exit_code in (OK, 3), out.output
+    verdicts = [v for o in json.loads(out.stdout)["options"] for v in o["verdicts"]]
+    assert verdicts and not any(v["disputed"] for v in verdicts)
+    assert all(v["stated_by"] in ([], [str(FIXTURE_CATALOG)]) for v in verdicts)
+    table = runner.invoke(app, ["recommend", "--catalog", str(FIXTURE_CATALOG), "-c", "web-analytics"])
+    assert "disputed by another catalogue source" not in table.stdout
+
+
+def test_the_tui_detail_marks_disputed_facts_and_names_other_sources(tmp_path):
+    from rich.console import Console
+
+    from recommender.engine import recommend
+    from tests.conftest import profile
+    from tui.screens import verdict_table
+
+    result = disputed_catalogue(tmp_path)
+    rec = recommend(result.catalog, profile(("capabilities", ("web-analytics",)), ("max_exit_cost", "low"), ("api", ("rest",))))
+    console = Console(width=200, record=True, color_system=None, file=open("/dev/null", "w"))
+    console.print(verdict_table(rec.options[0], rec.home))
+    text = console.export_text()
+    assert "! disputed" in text and "* per agency-b" in text
+    console = Console(width=200, record=True, color_system=None, file=open("/dev/null", "w"))
+    console.print(verdict_table(rec.options[0], ""))
+    assert "* per" not in console.export_text()
+
+
+def test_facts_the_bundled_catalogue_states_are_not_marked_as_another_agencys(tmp_path):
+    from recommender.provenance import from_elsewhere
+
+    assert from_elsewhere(("agency-b",), "agency-a")
+    assert not from_elsewhere(("bundled",), "agency-a")
+    assert not from_elsewhere(("agency-b", "bundled"), "agency-a")
+    assert not from_elsewhere(("agency-a", "agency-b"), "agency-a")
+    assert not from_elsewhere(("agency-b",), "")

@@ -586,7 +586,7 @@ class SbbApp(App[int]):
             return
         a = self.walk.query_one(ResultsList).assessment(option_id)
         if a is not None:
-            self.push_screen(DocumentScreen(f"{a.name} — {a.step}", option_document(a, stance)))
+            self.push_screen(DocumentScreen(f"{a.name} — {a.step}", option_document(a, stance, self.rec.home)))
 
     def open_compare(self, a, b) -> None:
         """Two options side by side."""

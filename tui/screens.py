@@ -26,13 +26,26 @@ def _table(*columns: str, ratios: tuple[int, ...] | None = None) -> Table:
     return table
 
 
-def verdict_table(a) -> Table:
-    """Every requirement's verdict with the catalogue fact and its sources."""
+def verdict_table(a, home: str = "") -> Table:
+    """Every requirement's verdict with the catalogue fact and its sources.
+
+    A fact another catalogue source disputes is marked `! disputed`; one stated only by other
+    agencies' catalogues (not `home`, the run's highest-precedence source, nor the bundled
+    one) names them.
+    """
+    from recommender.provenance import from_elsewhere
+
     table = _table("requirement", "", "result", "catalogue fact", "source", ratios=(4, 2, 2, 6, 5))
     for v in a.verdicts:
         kind = "must" if v.hard else f"pref ×{v.weight}"
         sources = Text("\n").join(lit(s.url) for s in v.sources) if v.sources else Text("—", style="dim")
-        table.add_row(lit(v.label), kind, Text(RESULT_WORD[v.result], style=RESULT_STYLE[v.result]), lit(v.fact), sources)
+        fact = lit(v.fact)
+        if v.disputed:
+            fact.append("\n! disputed", style="bold red")
+        if from_elsewhere(v.stated_by, home):
+            fact.append("\n* per ", style="bold")
+            fact.append_text(lit(", ".join(v.stated_by)))
+        table.add_row(lit(v.label), kind, Text(RESULT_WORD[v.result], style=RESULT_STYLE[v.result]), fact, sources)
     return table
 
 
@@ -69,7 +82,7 @@ def heading(text: str) -> Text:
     return Text(f"\n{text}", style="bold underline")
 
 
-def option_document(a, stance: str) -> Group:
+def option_document(a, stance: str, home: str = "") -> Group:
     """Everything known about one option, as literal text and tables."""
     head = Text()
     head.append_text(lit(a.name, "bold"))
@@ -86,7 +99,7 @@ def option_document(a, stance: str) -> Group:
     if a.used_by:
         head.append("\nUsed by: ")
         head.append_text(lit(", ".join(a.used_by)))
-    parts = [head, heading("Verdicts"), verdict_table(a), heading("Score"), score_text(a), heading("Risks"), risk_table(a.risks)]
+    parts = [head, heading("Verdicts"), verdict_table(a, home), heading("Score"), score_text(a), heading("Risks"), risk_table(a.risks)]
     parts += [heading(f"Who does what — {STANCE_LINES.get(stance, stance)}"), roles_table(stance, a.option.deployment, a.option.provider)]
     if a.option.caveats:
         caveats = Text()
