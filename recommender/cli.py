@@ -112,9 +112,8 @@ def recommend(
     """
     from recommender.render import FORMATS
 
-    names = [f for f in FORMATS if f != "record"] + ["madr", "record"]
-    if fmt not in names:
-        err(f"unknown format `{fmt}`: use one of {', '.join(names)}")
+    if fmt not in FORMATS:
+        err(f"unknown format `{fmt}`: use one of {', '.join(FORMATS)}")
         raise typer.Exit(BAD_INPUT)
     day = parse_as_of(as_of)
     if output is not None and output.exists() and not force:

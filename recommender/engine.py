@@ -594,7 +594,9 @@ def state_answer(rec: Recommendation) -> Answer:
         return _build_answer(rec)
     top = options[0]
     conditions: list[str] = []
-    better = [a for a in options[1:] if STEP_RANK[a.option.origin] < STEP_RANK[top.option.origin]]
+    # Better placed on the ladder in force: a policy's steps, else share before buy.
+    place = rec.policy.place if rec.policy is not None and rec.policy.ladder else (lambda a: STEP_RANK[a.option.origin])
+    better = [a for a in options[1:] if place(a) < place(top)]
     if top.tier == FITS or (top.tier == FITS_IF_RESOURCED and rec.profile.context.will_resource):
         if top.tier == FITS:
             headline = f"Adopt {_named(top)}."

@@ -16,7 +16,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -156,6 +156,16 @@ def outcome_of(rec: Recommendation) -> Outcome:
 
 
 # -- helpers ----------------------------------------------------------------------------------
+def _title_outcome(chosen: Outcome) -> str:
+    """`adopt X`, `verify, then adopt X`, `adopt X if resourced`, `build`: the title's second half."""
+    a = chosen.option
+    if a is None:
+        return "build" if chosen.name == BUILD_NAME else "nothing to recommend"
+    tier = getattr(a, "tier", "") or ("to-verify" if a.status == TO_VERIFY else "fits")
+    verb = {"to-verify": "verify, then adopt", "fits-if-resourced": "adopt, if resourced,"}.get(tier, "adopt")
+    return f"{verb} {a.name} ({a.step})"
+
+
 def _yaml(text: str) -> str:
     """A YAML double-quoted scalar (JSON strings are valid YAML)."""
     return json.dumps(plain(text), ensure_ascii=False)
@@ -252,13 +262,16 @@ def _value(a: Assessment, key: str) -> str:
 def to_madr(rec: Recommendation, meta: RecordMeta | None = None) -> str:
     """The recommendation as a MADR 4.0 decision record."""
     meta = meta or RecordMeta()
-    when = meta.date or meta.as_of or date.today()
+    as_of = meta.as_of or rec.profile.context.today  # given with --as-of, or in the profile's context
+    if as_of != meta.as_of:
+        meta = replace(meta, as_of=as_of)
+    when = meta.date or as_of or date.today()
     p, ctx = rec.profile, rec.profile.context
     packs: tuple[Pack, ...] = rec.policy.packs if rec.policy else ()
     chosen = outcome_of(rec)
     title = p.title or "Capability sourcing"
     out = _front_matter(meta, when)
-    out += ["", f"# {md(title)}: {md(chosen.headline.rstrip('.'))}", ""]
+    out += ["", f"# {md(title)}: {md(_title_outcome(chosen))}", ""]
 
     # Context and Problem Statement
     out += ["## Context and Problem Statement", ""]
@@ -331,7 +344,7 @@ def to_madr(rec: Recommendation, meta: RecordMeta | None = None) -> str:
     out += ["## Decision Outcome", ""]
     reason = chosen.reason.rstrip(".")
     out.append(f'Chosen option: "{md(chosen.name)}", because {md(reason)}.')
-    out += ["", f"Answer: {md(chosen.headline)}"]
+    out += ["", f"Answer: **{md(chosen.headline)}**"]
     if chosen.conditions:
         out += ["", "Conditions:", ""]
         out += [f"* {md(c)}" for c in chosen.conditions]

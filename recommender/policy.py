@@ -592,6 +592,10 @@ class Policy:
                 return i
         return len(self.ladder)
 
+    def place(self, assessment) -> int:
+        """Where an assessed option stands on the policy's ladder (lower is earlier)."""
+        return self.rung(assessment.option)
+
     def rung_of(self, option: Option) -> Rung | None:
         """The rung that selects the option, if any."""
         i = self.rung(option)

@@ -13,7 +13,7 @@ import textwrap
 from catalog.text import md_url, neutralise
 from recommender.engine import FITS, FITS_IF_RESOURCED, TIER_WORDS, TIERS, TO_VERIFY, Answer, Assessment, Recommendation, Verdict
 from recommender.requirements import FAIL, PASS, UNKNOWN
-from recommender.stance import ROLE_LABELS, STANCE_LINES, duties
+from recommender.stance import duties
 
 OUTPUT_VERSION = 2  # 2: the answer, tiers, needs, the decision date, ended options
 RISK_NAMES = {
@@ -159,6 +159,7 @@ def to_data(rec: Recommendation) -> dict:
             "soft": [{"requirement": r.kind, "value": _jsonable(r.value), "weight": r.weight} for r in rec.profile.soft],
             "unique_requirements": list(rec.profile.unique_requirements),
             "must_control_code": rec.profile.must_control_code,
+            "policies": [{"id": k.id, "name": k.name, "sources": [c.url for c in k.sources]} for k in rec.profile.policies],
         },
         "strict": rec.strict,
         "summary": {
@@ -411,59 +412,14 @@ def _near_and_relax_md(rec: Recommendation) -> list[str]:
 
 
 def to_record(rec: Recommendation) -> str:
-    """A decision record for a governance board: context, decision, options, risks, roles."""
-    p, ctx = rec.profile, rec.profile.context
-    out = [f"# Decision record: {md(p.title or 'capability sourcing')}", "", "Status: proposed", ""]
-    out += ["## Context", ""]
-    if p.description:
-        out += [md(p.description), ""]
-    out.append(
-        f"- Agency: {ctx.level or 'level not stated'} government, {ctx.country or 'country not stated'}; "
-        f"ops capacity {ctx.ops_capacity or 'not stated'}; skills {', '.join(ctx.skills) or 'not stated'}"
-    )
-    out.append(f"- ICT stance: {STANCE_LINES.get(ctx.stance, ctx.stance)}")
-    out.append("- Hard requirements: " + ("; ".join(md(r.label) for r in p.hard) or "none"))
-    out.append("- Preferences: " + ("; ".join(f"{md(r.label)} (×{r.weight})" for r in p.soft) or "none"))
-    out.append(
-        "- Policy: what fits first, then what fits if resourced, then what is still to verify; within each, share "
-        f"before buy; build only as a last resort{' (strict: unknown facts exclude)' if rec.strict else ''}."
-    )
-    out.append(f"- Decision date: {rec.as_of}" if rec.as_of else "- Decision date: not stated")
-    out += ["", "## Decision", ""]
-    if rec.answer:
-        out += [f"**{md(rec.answer.headline)}**", ""]
-        out += [f"- {md(c)}" for c in rec.answer.conditions]
-        out += ["", f"Why: {md(rec.answer.reason)}."]
-    if rec.options:
-        top = rec.options[0]
-        if top.unknown:
-            out.append("Before adopting, confirm: " + "; ".join(md(v.label) for v in top.unknown) + ".")
-        others = [a for a in rec.options[1:4]]
-        if others:
-            out.append("Alternatives in rank order: " + ", ".join(f"`{a.key}` ({a.step}, {TIER_WORDS[a.tier]})" for a in others) + ".")
-    if rec.build:
-        out += ["", "Build considered because: " + "; ".join(md(r) for r in rec.build.reasons) + "."]
-        if rec.build.foundations:
-            out.append("Build on: " + ", ".join(f"`{a.key}`" for a in rec.build.foundations) + ".")
-        out.append(f"Resourcing risk of building: {rec.build.risks['resourcing'].level} — {md(rec.build.risks['resourcing'].reason)}.")
-    if rec.integration_work:
-        out += ["", rec.integration_work]
-    if rec.options:
-        top = rec.options[0]
-        out += ["", f"## Who does what ({ctx.stance} stance, {top.option.deployment})", "", "| role | carried by | how |", "|---|---|---|"]
-        for d in duties(ctx.stance, top.option.deployment, top.option.provider):
-            out.append(f"| {ROLE_LABELS[d.role]} | {d.carrier} | {md(d.note)} |")
-    out += ["", "## Options considered", ""]
-    for a in rec.options[:6]:
-        out += _option_md(a, ctx.stance, 3)
-    out += _near_and_relax_md(rec)
-    out += ["## Evidence", "", "Every verdict above cites the catalogue fact it was decided on; unknown means the catalogue does not state the fact.", ""]
-    sources = sorted({s.url for a in rec.options[:6] for v in a.verdicts for s in v.sources})
-    out += [f"- <{md_url(u)}>" for u in sources]
-    return "\n".join(out).rstrip() + "\n"
+    """The decision record for a governance board: a MADR 4.0 record (recommender/madr.py).
+    `record` is the former name of the `madr` format and gives the same record."""
+    from recommender.madr import to_madr
+
+    return to_madr(rec)
 
 
-FORMATS = {"table": to_table, "json": to_json, "markdown": to_markdown, "record": to_record}
+FORMATS = {"table": to_table, "json": to_json, "markdown": to_markdown, "madr": to_record, "record": to_record}
 
 
 # -- side by side -----------------------------------------------------------------------------

@@ -236,3 +236,15 @@ def test_only_build_record_chooses_build(fixture_catalog):
     assert 'Chosen option: "Build (custom development)", because' in text
     assert "### Build (custom development)" in text
     assert "feasibility study" in section(text, "### Confirmation")
+
+
+def test_every_face_writes_the_same_madr_record(fixture_catalog):
+    from recommender.render import FORMATS
+
+    p = profile(("capabilities", ("web-analytics",)))
+    rec = recommend(fixture_catalog, p)
+    assert FORMATS["record"](rec) == FORMATS["madr"](rec) == to_madr(rec)
+    text = to_madr(rec)
+    assert f"Answer: **{rec.answer.headline}**" in text
+    title = next(line for line in text.split("\n") if line.startswith("# "))
+    assert title.startswith("# test: ") and rec.answer.option.name in title

@@ -295,3 +295,25 @@ def test_pack_text_cannot_style_or_link_anything_in_the_record(tmp_path, fixture
     assert "https://ok.example/a%29%20%5Bx%5D%28https://evil.example" in record
     assert not any(line.startswith("# Heading") for line in record.split("\n"))
     assert record.count("\n# ") == 1  # the record's own title only
+
+
+def test_agid_answer_prefers_pa_reuse_if_confirmed_but_adopts_what_fits(fixture_catalog):
+    from recommender.requirements import Context
+
+    base = profile(("capabilities", ("email-notifications",)), ("eligible", True))
+    base = replace(base, context=Context(ops_capacity="high", skills=("python", "aws")))
+    plain_answer = recommend(fixture_catalog, base).answer
+    assert plain_answer.option.key == "gamma-notify/code" and plain_answer.tier == "fits"
+    assert not any("Prefer" in c for c in plain_answer.conditions)  # both are share: no better step
+    agid = recommend(fixture_catalog, with_packs(base, "it-cad68")).answer
+    assert agid.option.key == "gamma-notify/code"  # fit before the ladder
+    assert any(c.startswith("Prefer Gamma Notify service") for c in agid.conditions)
+
+
+def test_json_names_the_policies_and_gate_verdicts():
+    result = run("recommend", *CAT, "-c", "web-analytics", "--policy", "it-cad68", "-f", "json")
+    data = json.loads(result.stdout)
+    assert [p["id"] for p in data["profile"]["policies"]] == ["it-cad68"]
+    assert all(u.startswith("https://") for u in data["profile"]["policies"][0]["sources"])
+    gates = {v["requirement"] for o in data["options"] for v in o["verdicts"] if v["requirement"].startswith("policy:")}
+    assert "policy:it-cad68/export" in gates
