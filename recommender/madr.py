@@ -411,8 +411,8 @@ def to_madr(rec: Recommendation, meta: RecordMeta | None = None) -> str:
             out += _section(rec, pack, section, chosen)
     out += ["### Sources of the facts", ""]
     shown = leading + ([chosen.option] if chosen.option and chosen.option not in leading else [])
-    urls = sorted({s.url for a in shown for v in a.verdicts for s in v.sources})
-    out += [f"* <{md_url(u)}>" for u in urls] or ["* No verdict above rests on a cited page."]
+    pages = {s.url: s.title for a in shown for v in a.verdicts for s in v.sources}
+    out += [f"* {_link(pages[u] or u, u)}" for u in sorted(pages)] or ["* No verdict above rests on a cited page."]
     return "\n".join(out).rstrip() + "\n"
 
 
