@@ -232,42 +232,52 @@ def _same(a: str, b: str) -> bool:
     return norm(a) == norm(b)
 
 
-def citations(tool: Tool) -> dict[Source, list[str]]:
-    """For each source, the facts and caveats that cite it (explicitly or by default)."""
-    out: dict[Source, list[str]] = {}
+def citations(tool: Tool) -> dict[Source, list[tuple]]:
+    """For each source, the facts and caveats that cite it (explicitly or by default), as key
+    paths: ("options", 0, "data", "residency") or ("options", 0, "caveats", 1)."""
+    out: dict[Source, list[tuple]] = {}
     for index, option in enumerate(tool.options):
         for key, fact in option.facts.items():
             for source in fact.sources:
-                out.setdefault(source, []).append(format_path(("options", index, *key.split("."))))
+                out.setdefault(source, []).append(("options", index, *key.split(".")))
         for c_index, caveat in enumerate(option.caveats):
             if caveat.source is not None:
-                out.setdefault(caveat.source, []).append(format_path(("options", index, "caveats", c_index)))
+                out.setdefault(caveat.source, []).append(("options", index, "caveats", c_index))
     return out
 
 
-def _facts(keys: list[str]) -> str:
-    shown = ", ".join(keys[:SHOWN_FACTS])
-    return shown + (f" and {len(keys) - SHOWN_FACTS} more" if len(keys) > SHOWN_FACTS else "")
+def _facts(paths: list[tuple]) -> str:
+    shown = ", ".join(format_path(p) for p in paths[:SHOWN_FACTS])
+    return shown + (f" and {len(paths) - SHOWN_FACTS} more" if len(paths) > SHOWN_FACTS else "")
+
+
+def _licence_facts(paths: list[tuple]) -> list[tuple]:
+    """The cited facts a licence file does not state (caveats about its terms aside)."""
+    return [p for p in paths if p[2] != "caveats" and ".".join(p[2:]) not in LICENCE_FACTS]
 
 
 def check_tool(tool: Tool) -> list[Finding]:
     """Every weak source of one tool, explained ones included."""
     if not tool.sources:
         return []
-    cited = citations(tool)
+    cited: dict[Source, list[tuple]] | None = None  # worked out only for a root, homepage or licence file
     lines: dict[tuple, int] | None = None
     out: list[Finding] = []
     for index, source in enumerate(tool.sources):
         kinds = list(url_findings(source.url))
-        keys = cited.get(source, [])
-        if keys and is_repository_root(source.url, tool):
-            kinds.append(("repository-root", f"a repository root cited for {_facts(keys)}: cite the file or page that states them"))
-        elif keys and is_bare_homepage(source.url):
-            kinds.append(("bare-homepage", f"a bare homepage cited for {_facts(keys)}: cite the page that states them"))
-        # Caveats citing a licence file are about its terms (open core, a source-available licence).
-        other = [k for k in keys if ".caveats[" not in k and not any(k.endswith("." + f) for f in LICENCE_FACTS)]
-        if other and LICENCE_FILE.search(_split(source.url).path.rstrip("/")):
-            kinds.append(("licence-file", f"a licence file cited for {_facts(other)}: it states only the licence"))
+        root, bare = is_repository_root(source.url, tool), is_bare_homepage(source.url)
+        licence_file = bool(LICENCE_FILE.search(_split(source.url).path.rstrip("/")))
+        if root or bare or licence_file:
+            cited = citations(tool) if cited is None else cited
+            keys = cited.get(source, [])
+            if keys and root:
+                kinds.append(("repository-root", f"a repository root cited for {_facts(keys)}: cite the file or page that states them"))
+            elif keys and bare:
+                kinds.append(("bare-homepage", f"a bare homepage cited for {_facts(keys)}: cite the page that states them"))
+            # Caveats citing a licence file are about its terms (open core, a source-available licence).
+            other = _licence_facts(keys) if licence_file else []
+            if other:
+                kinds.append(("licence-file", f"a licence file cited for {_facts(other)}: it states only the licence"))
         found = {kind for kind, _ in kinds}
         stale = [k for k in source.accept if k not in found]
         if not kinds and not stale:
