@@ -21,6 +21,7 @@ warning that is right for it — an archived copy of a page that no longer exist
 from __future__ import annotations
 
 import functools
+import ipaddress
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -166,8 +167,7 @@ def url_findings(url: str) -> list[tuple[str, str]]:
     short = _under(host, r.shorteners)
     if short:
         out.append(("shortener", f"a shortened link ({short}): cite the page it leads to"))
-    address = (host + parts.path).casefold().rstrip("/")
-    redirect = _under(host, r.redirect_hosts) or next((p for p in r.redirect_paths if address == p or address.endswith("." + p) or address.startswith(p)), "")
+    redirect = _under(host, r.redirect_hosts) or _redirect_path(host, parts.path.casefold(), r)
     query = parse_qsl(parts.query, keep_blank_values=True)
     carried = [k for k, v in query if re.match(r"^https?://", unquote(v).strip(), re.I)]
     if redirect or carried:
@@ -183,11 +183,23 @@ def url_findings(url: str) -> list[tuple[str, str]]:
     return out
 
 
+def _redirect_path(host: str, path: str, r: Rules) -> str:
+    """The redirect endpoint (`google.com/url`) that a host and path are, or ""."""
+    for endpoint in r.redirect_paths:
+        where, _, route = endpoint.partition("/")
+        if (host == where or host.endswith("." + where)) and (path.rstrip("/") == "/" + route or path.startswith(f"/{route}/")):
+            return endpoint
+    return ""
+
+
 def _staging(host: str, r: Rules) -> str:
     if not host or host in r.public_hosts:
         return ""
-    if re.fullmatch(r"[\d.]+|\[?[0-9a-f:]+\]?", host):
+    try:
+        ipaddress.ip_address(host)
         return f"bare IP address ({host})"
+    except ValueError:
+        pass
     local = _under(host, r.staging_hosts) or (host if host in r.staging_hosts else "")
     if local:
         return f"local or tunnel host ({host})"

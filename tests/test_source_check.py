@@ -31,6 +31,9 @@ GOOD_URLS = [
     "https://gist.github.com/someone/0ff37b50a8a60acb3cf11a9042234f21",
     "https://docs.github.com/en/rest",
     "https://example.org/search?q=export+formats",  # a query, not a redirect
+    "https://www.google.com/urlshortener-history",  # not the /url endpoint
+    "https://cafe.example.org/menu",  # a word of hex letters is not an IP address
+    "https://cafe/",  # nor is a single label (no path: no finding without citations)
 ]
 
 BAD_URLS = [
@@ -57,6 +60,8 @@ BAD_URLS = [
     ("https://deploy-preview-42--vendor-docs.netlify.app/api", {"staging"}),
     ("http://localhost:8080/api", {"staging", "not-https"}),
     ("https://192.0.2.10/status", {"staging"}),
+    ("https://[2001:db8::1]/status", {"staging"}),
+    ("https://news.google.com/url?sa=t", {"redirect"}),
 ]
 
 
