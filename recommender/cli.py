@@ -16,10 +16,8 @@ import typer
 from recommender.exits import BAD_INPUT, INTERNAL, ONLY_BUILD, OK
 
 app = typer.Typer(
-    add_completion=False,
     no_args_is_help=False,
     invoke_without_command=True,
-    help="Share, buy, or (last resort) build: find how to get a capability, with reasons.",
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
@@ -72,12 +70,79 @@ def load(catalog_dirs: Optional[List[Path]], quiet_warnings: bool = True):
 
 
 @app.callback()
-def main_callback(ctx: typer.Context) -> None:
-    """With no command, open the TUI."""
+def main_callback(
+    ctx: typer.Context,
+    version: bool = typer.Option(False, "--version", help="Print the version and exit (with -v: also the catalogue sources read and their commits or digests)."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="With --version: more detail."),
+) -> None:
+    """Share, buy, or (last resort) build: find how to get a capability, with reasons.
+
+    With no command, open the terminal UI (it needs a terminal).
+
+    \b
+    Examples:
+      sbb                                   # the guided walk in the terminal
+      sbb recommend --profile examples/b-web-analytics.toml
+      sbb recommend -c web-analytics --hard residency=DE -f json
+      sbb --version -v                      # version and catalogue sources, for a bug report
+      sbb --install-completion              # tab completion for this shell
+    """
+    if version:
+        typer.echo(version_text(verbose), nl=False)
+        raise typer.Exit(OK)
     if ctx.invoked_subcommand is None:
         from tui.app import run_tui
 
+        need_terminal()
         raise typer.Exit(run_tui([]))
+
+
+def version_text(verbose: bool) -> str:
+    """`sharebuybuild 0.1.0`; verbose adds Python, the main libraries and each catalogue source.
+
+    Sources are described without parsing any catalogue: a git source by the commit it was
+    last pulled at, a directory (and the bundled catalogue) by the digest of its TOML files.
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    from recommender.madr import tool_version
+
+    lines = [tool_version()]
+    if not verbose:
+        return lines[0] + "\n"
+    libraries = []
+    for name in ("typer", "textual"):
+        try:
+            libraries.append(f"{name} {version(name)}")
+        except PackageNotFoundError:
+            libraries.append(f"{name} (not installed)")
+    lines.append(f"Python {sys.version.split()[0]}, " + ", ".join(libraries))
+    from catalog.sources import configured_sources, read_state
+    from recommender.madr import directory_digest
+
+    config = configured_sources()
+    lines.append("catalogue sources (highest precedence first):")
+    for spec in config.sources:
+        if spec.kind == "git":
+            state = read_state(spec)
+            at = f"commit {state.commit}" if state and state.commit else "not pulled yet"
+        else:
+            directory = Path(spec.path)
+            at = directory_digest(directory) if directory.is_dir() else "directory not found"
+        lines.append(f"  {spec.name} ({spec.kind}) {at}  {spec.location}")
+    lines += [f"  {problem}" for problem in config.problems]
+    from catalog.text import neutralise
+
+    return "\n".join(neutralise(line) for line in lines) + "\n"
+
+
+def need_terminal() -> None:
+    """Exit 2 with a clear message when the TUI cannot have a terminal (a pipe, a CI job)."""
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        return
+    err("sbb: the terminal UI needs a terminal (standard input and output must both be one). "
+        "Without one, run a command instead, e.g. `sbb recommend --profile FILE`; see `sbb --help`.")
+    raise typer.Exit(BAD_INPUT)
 
 
 @app.command()
@@ -313,9 +378,16 @@ def tui(
     catalog: Optional[List[Path]] = typer.Option(None, "--catalog", help="Catalogue directory (repeatable)."),
     profile: Optional[Path] = typer.Option(None, "--profile", "-p", help="Start from this profile."),
 ) -> None:
-    """Open the guided walk in the terminal."""
+    """Open the guided walk in the terminal (it needs one: exit 2 without).
+
+    \b
+    Examples:
+      sbb tui
+      sbb tui --profile examples/b-web-analytics.toml --catalog ./our-catalogue
+    """
     from tui.app import run_tui
 
+    need_terminal()
     raise typer.Exit(run_tui(catalog or [], profile))
 
 
