@@ -64,6 +64,10 @@ def decide(
     level: Optional[str] = typer.Option(None, "--level", help="national, state, local or other-public."),
     stance: Optional[str] = typer.Option(None, "--stance", help="ICT stance: leader, supporter or observer."),
     ops_capacity: Optional[str] = typer.Option(None, "--ops-capacity", help="none, low, medium or high."),
+    skill: Optional[List[str]] = typer.Option(None, "--skill", help="A skill the agency has (repeatable)."),
+    unique: Optional[List[str]] = typer.Option(None, "--unique-requirement", help="A stated unique requirement (justifies build)."),
+    must_control_code: bool = typer.Option(False, "--must-control-code", help="The agency must control the code (justifies build)."),
+    will_resource: bool = typer.Option(False, "--will-resource", help="The agency will fund the capacity and skills an option needs."),
 ) -> None:
     """Recommend, then file the result as the next numbered MADR record in a decisions folder.
 
@@ -98,8 +102,12 @@ def decide(
     loaded = load(catalog)
     the_profile = build_profile(
         loaded.catalog.vocabulary, profile, capability, hard, soft, country, level, stance, ops_capacity,
-        None, None, False, title, goals=goal, policies=policy, as_of=day,
+        skill, unique, must_control_code, title, goals=goal, policies=policy, as_of=day,
     )
+    if will_resource:
+        from dataclasses import replace
+
+        the_profile = replace(the_profile, context=replace(the_profile.context, will_resource=True))
     from recommender.engine import recommend as run
     from recommender.madr import outcome_of
 

@@ -424,8 +424,8 @@ def _confirmation(rec: Recommendation, chosen: Outcome, packs) -> list[str]:
             if v.result == UNKNOWN:
                 kind = "must hold" if v.hard else f"preference, weight {v.weight}"
                 out.append(f"* [ ] {md(v.label)}: not stated in the catalogue ({kind})")
-            if "CONFLICT" in v.fact:
-                out.append(f"* [ ] {md(v.label)}: catalogues disagree: {md(v.fact)}")
+            if getattr(v, "disputed", False) or "CONFLICT" in v.fact:
+                out.append(f"* [ ] {md(v.label)}: catalogue sources disagree: {md(v.fact)}")
         for need in getattr(a, "needs", ()):
             out.append(f"* [ ] Resourcing: {md(need)}")
         if rec.policy is not None:

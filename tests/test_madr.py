@@ -248,3 +248,24 @@ def test_every_face_writes_the_same_madr_record(fixture_catalog):
     assert f"Answer: **{rec.answer.headline}**" in text
     title = next(line for line in text.split("\n") if line.startswith("# "))
     assert title.startswith("# test: ") and rec.answer.option.name in title
+
+
+def test_decide_takes_the_context_flags_of_recommend(tmp_path):
+    result = run(
+        "decide", *CAT, "-c", "email-notifications", "--skill", "python", "--skill", "aws", "--ops-capacity", "high",
+        "--unique-requirement", "must run offline", "--as-of", "2026-11-30", "--dir", str(tmp_path), "--title", "Notify",
+    )
+    assert result.exit_code == OK, result.output
+    text = (tmp_path / "0001-notify.md").read_text()
+    assert 'Chosen option: "Build (custom development)"' in text
+    assert "Unique requirement stated: must run offline" in text
+    assert 'skills = [\n    "python",\n    "aws",\n]' in text  # the profile as applied
+
+
+def test_disputed_facts_go_to_the_confirmation_checklist(tmp_path):
+    from tests.test_sharing_trust import disputed_catalogue
+
+    result = disputed_catalogue(tmp_path)
+    rec = recommend(result.catalog, profile(("capabilities", ("web-analytics",)), ("max_exit_cost", "low")))
+    confirmation = section(to_madr(rec), "### Confirmation")
+    assert "catalogue sources disagree" in confirmation and "agency-b" in confirmation
