@@ -99,7 +99,11 @@ def test_c_agency_website(answer):
 def test_d_enquiries(answer):
     rec = answer("d")
     share = ids(a for a in rec.options if a.step == "share")
-    assert set(share[:2]) == {"chatwoot/self-hosted", "zammad/self-hosted"}  # either is the expected answer
+    # Self-hosted open source leads, Chatwoot or Zammad among the first (Rocket.Chat's
+    # omnichannel edition is a sourced peer).
+    assert {"chatwoot/self-hosted", "zammad/self-hosted"} & set(share[:2])
+    assert all(a.option.deployment == "self-hosted" and a.option.origin == "open-source" for a in rec.options if a.step == "share")
+    assert rec.answer.option.step == "share" and rec.answer.option.option.deployment == "self-hosted"
     # Self-hosting is the demand that removes the commercial help desks, and the tool says so.
     assert rec.relaxation[0].requirement.kind == "self_hosted" and rec.relaxation[0].removes >= 5
     near = {a.key: [v.requirement for v in a.failed] for a in rec.near_misses}
