@@ -22,6 +22,12 @@ def validate(
     """Check catalogues against the schema; report every problem with file, line and key.
 
     Exit 0 when valid, 1 when problems were found, 2 when a path cannot be read.
+
+    \b
+    Examples:
+      sbb catalog validate                           # the bundled catalogue
+      sbb catalog validate ./our-catalogue --strict  # warnings fail too
+      sbb catalog validate ./our-catalogue -f json
     """
     from catalog.loader import BUNDLED_CATALOG, load_catalog
 
@@ -72,6 +78,12 @@ def lint_command(
     The source check warns about bare homepages and repository roots cited for facts, licence
     files cited for other facts, copies, shorteners, redirects, tracking parameters, plain
     http and staging hosts; a source's `accept` and `note` explain a warning that is right.
+
+    \b
+    Examples:
+      sbb catalog lint --catalog ./our-catalogue
+      sbb catalog lint --sources --strict          # only the source check; exit 1 on a warning
+      sbb catalog lint --max-age-months 6 -f json
     """
     from catalog import source_check
     from catalog.lint import lint, source_problem
@@ -117,7 +129,13 @@ def search(
     limit: int = typer.Option(10, "--limit", "-n", help="How many results."),
     fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
 ) -> None:
-    """Search tools by name, alias, capability and summary, best first."""
+    """Search tools by name, alias, capability and summary, best first.
+
+    \b
+    Examples:
+      sbb catalog search "web analytics"
+      sbb catalog search helpdesk -n 5 -f json
+    """
     from catalog.search import SearchIndex
     from recommender.render import plain
 
@@ -139,7 +157,13 @@ def show(
     catalog: Optional[List[Path]] = typer.Option(None, "--catalog", help="Catalogue directory (repeatable)."),
     fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
 ) -> None:
-    """Show one tool with all its options, facts and sources."""
+    """Show one tool with all its options, facts and sources.
+
+    \b
+    Examples:
+      sbb catalog show matomo
+      sbb catalog show plausible -f json
+    """
     from catalog.export import tool_to_data
     from catalog.search import find_tool
     from recommender.render import one_line, plain
@@ -188,6 +212,11 @@ def stats_command(
     The deciding facts (full export, API, webhooks, SSO, ops effort, cost model, licence; for
     hosted options also residency and assurance) are measured per step, for buy and
     cross-agency options together, and overall.
+
+    \b
+    Examples:
+      sbb catalog stats
+      sbb catalog stats --catalog ./our-catalogue -f json
     """
     from catalog.stats import stats
 
@@ -233,7 +262,13 @@ def new(
     source: Optional[str] = typer.Option(None, "--source", help="URL of a page backing the facts."),
     into: Path = typer.Option(Path("."), "--into", help="Catalogue directory to write into."),
 ) -> None:
-    """Scaffold a valid entry; asks for what the flags leave out. Never overwrites a file."""
+    """Scaffold a valid entry; asks for what the flags leave out. Never overwrites a file.
+
+    \b
+    Examples:
+      sbb catalog new --into ./our-catalogue                                                                                              # asks for each field
+      sbb catalog new --id our-forms --name "Our Forms" --origin cross-agency --deployment hosted -c online-forms --into ./our-catalogue
+    """
     from catalog.loader import load_vocabulary, read_tool_text
     from catalog.scaffold import scaffold
     from catalog.files import FileExists, UnsafePath, child_path, write_atomic

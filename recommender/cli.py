@@ -21,7 +21,15 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
-catalog_app = typer.Typer(help="Read, check and maintain catalogues.", rich_markup_mode=None, no_args_is_help=True)
+catalog_app = typer.Typer(
+    help="Read, check and maintain catalogues.\n\n\b\nExamples:\n"
+    "  sbb catalog validate ./our-catalogue\n"
+    '  sbb catalog search "web analytics"\n'
+    "  sbb catalog show matomo\n"
+    "  sbb catalog sources",
+    rich_markup_mode=None,
+    no_args_is_help=True,
+)
 app.add_typer(catalog_app, name="catalog")
 
 
@@ -174,6 +182,13 @@ def recommend(
     Every output opens with the answer: one headline and its conditions.
     Exit codes: 0 share or buy options found; 3 only build remains; 2 bad input
     (including an empty catalogue or no tool in scope).
+
+    \b
+    Examples:
+      sbb recommend --profile examples/b-web-analytics.toml
+      sbb recommend -p examples/a-notifications.toml -f json > answer.json
+      sbb recommend -c "web analytics" --hard residency=DE --soft open_source:2
+      sbb recommend -p examples/c-agency-website.toml -f madr --as-of 2026-11-30 -o decision.md
     """
     from recommender.render import FORMATS
 
@@ -331,7 +346,13 @@ def compare(
     soft: Optional[List[str]] = typer.Option(None, "--soft", help="A preference KEY[=VALUE][:WEIGHT] (repeatable)."),
     fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
 ) -> None:
-    """Compare two options side by side against a profile: verdicts, facts, score and risks."""
+    """Compare two options side by side against a profile: verdicts, facts, score and risks.
+
+    \b
+    Examples:
+      sbb compare plausible/cloud matomo/cloud --profile examples/b-web-analytics.toml
+      sbb compare plausible/cloud matomo/cloud -c web-analytics -f json
+    """
     import json as json_module
 
     from recommender.engine import evaluate

@@ -73,6 +73,11 @@ def decide(
 
     Exit codes: 0 filed (share or buy options found); 3 filed, only build remains; 2 bad input
     or the record could not be filed.
+
+    \b
+    Examples:
+      sbb decide --profile examples/c-agency-website.toml --policy au-dta-reuse --decision-maker CIO
+      sbb decide -p examples/b-web-analytics.toml --dir docs/decisions --status accepted --as-of 2026-11-30
     """
     from datetime import date
 

@@ -12,7 +12,13 @@ import typer
 from recommender.cli import catalog_app, err, fail
 from recommender.exits import BAD_INPUT, OK, PROBLEMS
 
-import_app = typer.Typer(help="Import entries from other catalogue formats.", rich_markup_mode=None, no_args_is_help=True)
+import_app = typer.Typer(
+    help="Import entries from other catalogue formats.\n\n\b\nExamples:\n"
+    "  sbb catalog import publiccode publiccode.yml --into ./our-catalogue\n"
+    "  sbb catalog import sbb-json export.json --into ./merged --check",
+    rich_markup_mode=None,
+    no_args_is_help=True,
+)
 catalog_app.add_typer(import_app, name="import")
 
 CATALOG_HELP = "Catalogue directory added for this run (repeatable; see `sbb catalog sources`)."
@@ -43,6 +49,11 @@ def sources_command(
     For each: kind, location, the commit read and last pull (git sources), tools read,
     problems; for a source held back, the refused commit and every problem that refused it.
     Exit 1 while a config file has errors, or a source is skipped, held back or has errors.
+
+    \b
+    Examples:
+      sbb catalog sources
+      sbb catalog sources --catalog ./our-catalogue -f json
     """
     from catalog.sources import configured_sources, short
     from recommender.catalogs import load_for_cli
@@ -105,6 +116,11 @@ def pull_command(
     is checked out: a commit with errors is refused, and the source stays at its last good
     commit (`sbb catalog sources` shows both). A source that fails keeps its previous
     checkout; the others are still pulled. Exit 1 when any was refused or failed.
+
+    \b
+    Examples:
+      sbb catalog pull           # every git source
+      sbb catalog pull agency-x  # one source, by name
     """
     from catalog.federation import pull_sources
     from catalog.problems import did_you_mean
@@ -160,7 +176,13 @@ def conflicts_command(
     fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 when there are conflicts or likely duplicates."),
 ) -> None:
-    """Facts on which sources disagree, and likely duplicate tools across sources."""
+    """Facts on which sources disagree, and likely duplicate tools across sources.
+
+    \b
+    Examples:
+      sbb catalog conflicts
+      sbb catalog conflicts --strict -f json
+    """
     from recommender.catalogs import load_for_cli
 
     result = load_for_cli(catalog)
@@ -280,6 +302,11 @@ def import_publiccode(
 
     Prints what was created, skipped and could not be mapped; a file that cannot be read is
     reported and the others are still imported. Exit 1 when a file could not be imported.
+
+    \b
+    Examples:
+      sbb catalog import publiccode publiccode.yml --into ./our-catalogue
+      sbb catalog import publiccode ./repos --into ./our-catalogue -c online-forms --reviewed 2026-11-30
     """
     from catalog.importing import ImportReport, publiccode, write_entries
     from catalog.loader import load_vocabulary
@@ -306,6 +333,10 @@ def import_codejson(
     """Import a code.json 2.0 inventory: openSource and governmentWideReuse releases become share options.
 
     Exempt releases, and releases whose usage type is not stated, are not offered as reusable.
+
+    \b
+    Examples:
+      sbb catalog import codejson code.json --into ./our-catalogue --reviewed 2026-11-30
     """
     from catalog.importing import ImportReport, codejson, write_entries
     from catalog.loader import load_vocabulary
@@ -333,6 +364,11 @@ def import_sbbjson(
     Every entry is checked against the schema and the vocabularies the export carries. Run
     `sbb` in the target directory (or point `--catalog` at one source) to read them merged
     again, with the same conflicts. Exit 1 when an entry could not be imported.
+
+    \b
+    Examples:
+      sbb catalog import sbb-json export.json --into ./merged --check  # check only, write nothing
+      sbb catalog import sbb-json export.json --into ./merged
     """
     from catalog.importing import ImportReport
     from catalog.sbbjson import read_export, write_import
@@ -362,7 +398,14 @@ def export_command(
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace existing files."),
     catalog: Optional[List[Path]] = typer.Option(None, "--catalog", help=CATALOG_HELP),
 ) -> None:
-    """Export the merged catalogue with provenance: which source states each fact, and conflicts."""
+    """Export the merged catalogue with provenance: which source states each fact, and conflicts.
+
+    \b
+    Examples:
+      sbb catalog export -f json -o catalogue.json
+      sbb catalog export -f csv > facts.csv
+      sbb catalog export -f toml -o ./copy
+    """
     from recommender.catalogs import load_for_cli
     from recommender.cli import write_output
 

@@ -92,3 +92,60 @@ def test_tui_command_without_a_terminal_says_so_and_exits_2():
     result = run("tui", "--catalog", str(FIXTURE_CATALOG))
     assert result.exit_code == BAD_INPUT
     assert "needs a terminal" in result.stderr
+
+
+# -- examples in every --help ------------------------------------------------------------------
+def every_command():
+    """(path, click command) for the root, every group and every command."""
+    import typer.main
+
+    out = []
+
+    def walk(command, path):
+        out.append((path, command))
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(sub, path + [name])
+
+    walk(typer.main.get_command(app), ["sbb"])
+    return out
+
+
+def example_lines(help_text):
+    lines = help_text.splitlines()
+    start = lines.index("  Examples:")
+    block = []
+    for line in lines[start + 1:]:
+        if not line.startswith("    "):
+            break
+        block.append(line.strip())
+    return block
+
+
+def test_every_command_help_ends_its_description_with_examples_that_parse():
+    import shlex
+
+    commands = every_command()
+    assert len(commands) > 15
+    for path, _ in commands:
+        result = run(*path[1:], "--help")
+        assert result.exit_code == OK, (path, result.output)
+        examples = example_lines(result.stdout)
+        assert examples, path
+        for example in examples:
+            words = shlex.split(example, comments=True)
+            words = words[: words.index(">")] if ">" in words else words
+            assert words[: len(path)] == path, (path, example)
+            # Follow the example's words down to the command it runs; every option it uses
+            # must be one of that command's, and a command must accept the whole line.
+            target, rest = commands[0][1], words[1:]
+            while rest and rest[0] in getattr(target, "commands", {}):
+                target, rest = target.commands[rest[0]], rest[1:]
+            names = {n for p in target.params for n in (*p.opts, *p.secondary_opts)} | {"--help"}
+            for word in rest:
+                if word.startswith("-") and word != "-":
+                    assert word.split("=")[0] in names, (example, word)
+            if not hasattr(target, "commands"):
+                try:
+                    target.make_context(words[-1], list(rest))
+                except Exception as exc:  # a missing argument, an unknown option, a bad value
+                    raise AssertionError(f"{example}: {exc}") from exc
