@@ -17,6 +17,7 @@ import errno
 import os
 import re
 import tempfile
+import time
 from pathlib import Path
 
 # A catalogue id: lowercase ASCII letters and digits in dash-separated words.
@@ -25,6 +26,9 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG = 80
 # `.NAME.PID.XXXXXXXX.tmp`: the temporary files of write_atomic (PID: the writing process).
 _TEMP = re.compile(r"^\..+\.(\d+)\.[A-Za-z0-9_]+\.tmp$")
+# `.NAME.XXXXXXXX.tmp`: those of earlier releases, which did not record the writer; swept once stale.
+_OLD_TEMP = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
+OLD_TEMP_AGE = 3600  # seconds: no write takes this long
 _swept: set[str] = set()
 
 
@@ -99,11 +103,15 @@ def sweep_temps(directory: Path) -> list[Path]:
         entries = list(os.scandir(directory))
     except OSError:
         return removed
+    now = time.time()
     for entry in entries:
         match = _TEMP.match(entry.name)
-        if match is None or not entry.is_file(follow_symlinks=False):
+        if not entry.is_file(follow_symlinks=False):
             continue
-        if _running(int(match.group(1))):
+        if match is None:
+            if not _OLD_TEMP.match(entry.name) or now - entry.stat(follow_symlinks=False).st_mtime < OLD_TEMP_AGE:
+                continue
+        elif _running(int(match.group(1))):
             continue
         try:
             os.unlink(entry.path)

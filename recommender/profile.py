@@ -11,6 +11,7 @@ import tomli
 from catalog.countries import is_location
 from catalog.problems import Problem, did_you_mean, format_path, key_lines, line_of, read_text, toml_problem
 from catalog.schema import GOV_LEVELS
+from catalog.text import unsafe_char
 from catalog.vocabulary import GOALS, Vocabulary
 from recommender.requirements import KINDS, Context
 
@@ -228,6 +229,10 @@ class ProfileReader:
         if not isinstance(value, str):
             self.problem((key,), "expected a string")
             return ""
+        bad = unsafe_char(value, single_line=key == "title")  # a profile travels: its text is data
+        if bad:
+            self.problem((key,), bad)
+            return ""
         return value
 
     def read_context(self, raw: Any) -> Context:
@@ -283,6 +288,11 @@ class ProfileReader:
         if not isinstance(unique, list) or not all(isinstance(u, str) and u.strip() for u in unique):
             self.problem(("build", "unique_requirements"), "expected an array of non-empty strings")
             unique = []
+        for index, text in enumerate(unique):
+            bad = unsafe_char(text)
+            if bad:
+                self.problem(("build", "unique_requirements", index), bad)
+        unique = [u for u in unique if not unsafe_char(u)]
         control = raw.get("must_control_code", False)
         if not isinstance(control, bool):
             self.problem(("build", "must_control_code"), "expected true or false")

@@ -204,8 +204,14 @@ def test_stale_temporary_files_of_killed_writers_are_swept_and_live_ones_kept(tm
         live.write_text("being written")
         other = tmp_path / ".notes.tmp"  # not one of ours
         other.write_text("x")
-        assert sweep_temps(tmp_path) == [stale]
-        assert live.exists() and other.exists() and not stale.exists()
+        old_format = tmp_path / ".cc.toml.a1b2c3d4.tmp"  # left by an earlier release, an hour ago
+        old_format.write_text("half")
+        os.utime(old_format, (time.time() - 7200, time.time() - 7200))
+        recent = tmp_path / ".dd.toml.e5f6g7h8.tmp"
+        recent.write_text("maybe being written")
+        assert sorted(sweep_temps(tmp_path)) == sorted([stale, old_format])
+        assert live.exists() and other.exists() and recent.exists()
+        assert not stale.exists() and not old_format.exists()
     finally:
         sleeper.kill()
         sleeper.wait()

@@ -199,3 +199,18 @@ def test_a_cp1252_terminal_gets_escapes_not_a_crash(tmp_path):
         done = subprocess.run([sys.executable, "-m", "recommender", *args, "--catalog", str(catalogue)], env=env, capture_output=True, cwd=Path(__file__).parent.parent)
         assert done.returncode == 0, done.stderr
         assert "Ålpha \\u2713 \\u65e5\\u672c".encode("cp1252") in done.stdout
+
+
+def test_a_profile_from_elsewhere_is_data_too():
+    from recommender.profile import parse_profile
+
+    vocabulary, _ = load_vocabulary([])
+    text = (
+        'schema_version = 1\ntitle = "Report\\u001b]0;PWNED\\u0007"\ndescription = "Two\\nparagraphs are fine."\n'
+        '[hard]\ncapabilities = ["web-analytics"]\n[build]\nunique_requirements = ["\\u202eevil"]\n'
+    )
+    profile, problems = parse_profile(text, vocabulary, "p.toml")
+    assert [str(p) for p in problems] == [
+        "p.toml:2: error: title: contains U+001B (ESCAPE) at character 7; catalogue text must be plain",
+        "p.toml:7: error: build.unique_requirements[1]: contains U+202E (RIGHT-TO-LEFT OVERRIDE) at character 1; catalogue text must be plain",
+    ]
