@@ -145,4 +145,5 @@ def decide(
         err(f"could not file the record: {exc} and the next {ATTEMPTS} numbers are taken; nothing was overwritten.")
         raise typer.Exit(BAD_INPUT) from None
     typer.echo(str(path))
+    err(f"filed {path.name} ({meta.status}): {chosen.headline}")
     raise typer.Exit(ONLY_BUILD if rec.only_build else OK)

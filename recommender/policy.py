@@ -570,19 +570,19 @@ class Policy:
         if not extra:
             return basis
         out = object.__new__(Basis)
+        for name in Basis.__slots__:  # everything the engine keeps per call, then the rows added
+            if hasattr(basis, name):
+                setattr(out, name, getattr(basis, name))
         start = len(basis.requirements)
         out.requirements = basis.requirements + tuple(r for r, _, _ in extra)
         out.kinds = basis.kinds + tuple(None for _ in extra)
         out.labels = basis.labels + tuple(label for _, label, _ in extra)
         out.memos = basis.memos + tuple(None for _ in extra)
-        out.context = basis.context
         out.demanded = {**basis.demanded, **{r.kind: r.value for r, _, _ in extra if not isinstance(r, GateRequirement)}}
-        out.today = basis.today
         out.score_max = basis.score_max + sum(r.weight for r, _, _ in extra if not r.hard)
         out.rows = basis.rows + tuple(
             (start + i, r.value, r.hard, r.weight, fn, None) for i, (r, _, fn) in enumerate(extra)
         )
-        out.tool_users = basis.tool_users
         return out
 
     def rung(self, option: Option) -> int:

@@ -155,6 +155,7 @@ def test_decide_files_the_next_number_and_never_overwrites(tmp_path):
     assert result.exit_code == OK, result.output
     filed = folder / "0004-online-consultation.md"
     assert result.stdout.strip() == str(filed)
+    assert "filed 0004-online-consultation.md (accepted): Adopt" in result.stderr
     text = filed.read_text()
     fm = front_matter(text)
     assert fm == [

@@ -317,3 +317,33 @@ def test_json_names_the_policies_and_gate_verdicts():
     assert all(u.startswith("https://") for u in data["profile"]["policies"][0]["sources"])
     gates = {v["requirement"] for o in data["options"] for v in o["verdicts"] if v["requirement"].startswith("policy:")}
     assert "policy:it-cad68/export" in gates
+
+
+@pytest.mark.parametrize("pack_id", ["it-cad68", "au-dta-reuse", "us-m-16-21", "uk-tcop"])
+def test_each_pack_adds_its_sections_with_their_citations(fixture_catalog, pack_id):
+    pack, _ = load_pack(pack_id)
+    rec = recommend(fixture_catalog, with_packs(profile(("capabilities", ("web-analytics",))), pack_id))
+    text = to_madr(rec, RecordMeta())
+    for sec in pack.sections:
+        assert f"### {sec.title}" in text.replace("\\", "")
+        body = text.split(f"### {sec.title.split(' (')[0]}")[1]
+        assert f"Required by {pack.name}" in body.split("\n### ")[0].replace("\\", "")
+        assert all(c.url in body for c in sec.cites)
+    # The record names the pack and links its sources in More Information.
+    info = text.split("## More Information")[1]
+    assert f"Policy `{pack_id}`" in info.replace("\\", "") and all(s.url in info for s in pack.sources)
+
+
+def test_dta_ladder_puts_services_across_government_first(fixture_catalog):
+    base = profile(("capabilities", ("email-notifications",)), soft=[("self_hosted", True, 3)], **ABLE)
+    assert ids(recommend(fixture_catalog, base))[0] == "gamma-notify/code"
+    assert ids(recommend(fixture_catalog, with_packs(base, "au-dta-reuse")))[0] == "gamma-notify/service"
+    assert ids(recommend(fixture_catalog, with_packs(base, "uk-tcop")))[0] == "gamma-notify/code"  # no reordering
+
+
+def test_several_packs_apply_together_and_the_first_ladder_decides(fixture_catalog):
+    base = profile(("capabilities", ("web-analytics",)))
+    rec = recommend(fixture_catalog, with_packs(base, "uk-tcop", "it-cad68", "us-m-16-21"))
+    assert rec.policy.ladder_pack.id == "it-cad68"
+    assert len(rec.policy.gates) == 5 and "beta-insights/cloud" not in ids(rec)
+    assert rec.options[0].score_max == 2 + 2 + 1 + 2  # uk-tcop's preferences; us-m-16-21's open standards is one of them
