@@ -64,6 +64,39 @@ def write_output(path: Path, text: str, overwrite: bool, flag: str) -> None:
         raise typer.Exit(BAD_INPUT)
 
 
+STDIO = "-"  # as a path: standard input (to read) or standard output (to write)
+
+
+def is_stdio(path: Optional[Path]) -> bool:
+    """Whether a path given on the command line is `-`."""
+    return path is not None and str(path) == STDIO
+
+
+def profile_ref(path: Optional[Path]) -> str:
+    """How a record names the profile it came from: its file, `standard input`, or ""."""
+    if path is None:
+        return ""
+    return "standard input" if is_stdio(path) else str(path)
+
+
+def read_stdin(what: str):
+    """(text, None) from standard input, or (None, problem): the same size limit as a file."""
+    from catalog.limits import current
+    from catalog.problems import Problem
+
+    limit = current().file_bytes
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        return None, Problem("<stdin>", 0, "", f"cannot read {what}: no standard input")
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        return None, Problem("<stdin>", 0, "", f"larger than the {limit:,}-byte limit for a {what} (set SBB_MAX_FILE_BYTES to change it)")
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        return None, Problem("<stdin>", 0, "", f"not UTF-8 text (byte {exc.start})")
+
+
 def load(catalog_dirs: Optional[List[Path]], quiet_warnings: bool = True):
     """The catalogue from the given directories (default: configured sources), or exit 2."""
     from recommender.catalogs import load_for_cli
@@ -155,7 +188,7 @@ def need_terminal() -> None:
 
 @app.command()
 def recommend(
-    profile: Optional[Path] = typer.Option(None, "--profile", "-p", help="Requirements profile (TOML)."),
+    profile: Optional[Path] = typer.Option(None, "--profile", "-p", help="Requirements profile (TOML); `-` reads it from standard input."),
     catalog: Optional[List[Path]] = typer.Option(None, "--catalog", help="Catalogue directory (repeatable). Default: the bundled catalogue plus configured sources."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, json, markdown, or madr (a MADR 4.0 decision record; `record` is the same)."),
     strict: bool = typer.Option(False, "--strict", help="Exclude options whose hard requirements are unknown."),
@@ -174,7 +207,7 @@ def recommend(
     title: Optional[str] = typer.Option(None, "--title", help="Title of the report."),
     policy: Optional[List[str]] = typer.Option(None, "--policy", help="A policy pack to apply: it-cad68, au-dta-reuse, us-m-16-21, uk-tcop or a pack file (repeatable)."),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Decision date YYYY-MM-DD (default: today): options ended by then are not offered; with it, the same input gives the same bytes."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (never overwrites; see --force)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (never overwrites; see --force); `-` is standard output."),
     force: bool = typer.Option(False, "--force", help="Allow --output to replace an existing file."),
 ) -> None:
     """Recommend share, buy or build options for a requirements profile.
@@ -187,6 +220,7 @@ def recommend(
     Examples:
       sbb recommend --profile examples/b-web-analytics.toml
       sbb recommend -p examples/a-notifications.toml -f json > answer.json
+      cat examples/d-enquiries.toml | sbb recommend --profile - -o -
       sbb recommend -c "web analytics" --hard residency=DE --soft open_source:2
       sbb recommend -p examples/c-agency-website.toml -f madr --as-of 2026-11-30 -o decision.md
     """
@@ -196,6 +230,8 @@ def recommend(
         err(f"unknown format `{fmt}`: use one of {', '.join(FORMATS)}")
         raise typer.Exit(BAD_INPUT)
     day = parse_as_of(as_of)
+    if is_stdio(output):
+        output = None
     if output is not None and output.exists() and not force:
         err(f"{output} already exists; choose another file or pass --force to replace it")
         raise typer.Exit(BAD_INPUT)
@@ -212,7 +248,7 @@ def recommend(
     if fmt in ("madr", "record"):
         from recommender.madr import RecordMeta, catalogue_sources, to_madr, tool_version
 
-        meta = RecordMeta(as_of=day, tool_version=tool_version(), profile_ref=str(profile or ""), sources=catalogue_sources(loaded))
+        meta = RecordMeta(as_of=day, tool_version=tool_version(), profile_ref=profile_ref(profile), sources=catalogue_sources(loaded))
         text = to_madr(rec, meta)
     else:
         text = FORMATS[fmt](rec)
@@ -239,12 +275,18 @@ def parse_as_of(text: Optional[str]):
 
 def build_profile(vocabulary, profile_path, capability, hard, soft, country, level, stance, ops_capacity, skill, unique, must_control_code, title, allow_empty=False, goals=None, policies=None, as_of=None):
     """A profile from a file and/or flags; flags add to or override the file. Exits 2 on problems."""
-    from recommender.profile import Profile, Requirement, parse_flag_value, read_profile
+    from recommender.profile import Profile, Requirement, parse_flag_value, parse_profile, read_profile
     from recommender.profile import ProfileReader
 
     problems = []
     base = Profile()
-    if profile_path is not None:
+    if is_stdio(profile_path):
+        text, problem = read_stdin("profile")
+        read, found = parse_profile(text, vocabulary, "<stdin>") if problem is None else (None, [problem])
+        problems += found
+        if read is not None:
+            base = read
+    elif profile_path is not None:
         read, found = read_profile(profile_path, vocabulary)
         problems += found
         if read is not None:
@@ -339,7 +381,7 @@ def build_profile(vocabulary, profile_path, capability, hard, soft, country, lev
 def compare(
     first: str = typer.Argument(..., help="An option as tool-id/option-id (or a tool id with one option)."),
     second: str = typer.Argument(..., help="The other option."),
-    profile: Optional[Path] = typer.Option(None, "--profile", "-p", help="Requirements profile (TOML)."),
+    profile: Optional[Path] = typer.Option(None, "--profile", "-p", help="Requirements profile (TOML); `-` reads it from standard input."),
     catalog: Optional[List[Path]] = typer.Option(None, "--catalog", help="Catalogue directory (repeatable)."),
     capability: Optional[List[str]] = typer.Option(None, "--capability", "-c", help="A capability needed (hard; repeatable)."),
     hard: Optional[List[str]] = typer.Option(None, "--hard", help="A hard requirement KEY=VALUE (repeatable)."),
@@ -408,6 +450,9 @@ def tui(
     """
     from tui.app import run_tui
 
+    if is_stdio(profile):
+        err("--profile -: the terminal UI reads the keyboard from standard input, so it cannot read the profile there too; give a file")
+        raise typer.Exit(BAD_INPUT)
     need_terminal()
     raise typer.Exit(run_tui(catalog or [], profile))
 

@@ -14,7 +14,7 @@ from typing import List, Optional
 
 import typer
 
-from recommender.cli import app, build_profile, err, load, parse_as_of
+from recommender.cli import app, build_profile, err, load, parse_as_of, profile_ref
 from recommender.exits import BAD_INPUT, ONLY_BUILD, OK
 
 NUMBERED = re.compile(r"^(\d{4,})-.*\.md$")
@@ -44,7 +44,7 @@ def file_record(folder: Path, title_slug: str, text: str) -> Path:
 
 @app.command()
 def decide(
-    profile: Optional[Path] = typer.Option(None, "--profile", "-p", help="Requirements profile (TOML)."),
+    profile: Optional[Path] = typer.Option(None, "--profile", "-p", help="Requirements profile (TOML); `-` reads it from standard input."),
     catalog: Optional[List[Path]] = typer.Option(None, "--catalog", help="Catalogue directory (repeatable)."),
     folder: Path = typer.Option(Path("docs/decisions"), "--dir", help="The decisions folder (created if missing)."),
     title: Optional[str] = typer.Option(None, "--title", help="Title of the decision; the file name's slug comes from it."),
@@ -133,7 +133,7 @@ def decide(
         informed=tuple(n.strip() for n in informed or ()),
         as_of=day,
         tool_version=tool_version(),
-        profile_ref=str(profile or ""),
+        profile_ref=profile_ref(profile),
         sources=catalogue_sources(loaded),
     )
     text = to_madr(rec, meta)

@@ -394,7 +394,7 @@ CSV_COLUMNS = ("tool", "tool_name", "option", "step", "fact", "value", "source",
 @catalog_app.command("export")
 def export_command(
     fmt: str = typer.Option(..., "--format", "-f", help="json, csv (one row per fact) or toml (a catalogue directory)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="File (json, csv; default standard output) or directory (toml, required)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="File (json, csv; default or `-`: standard output) or directory (toml, required)."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace existing files."),
     catalog: Optional[List[Path]] = typer.Option(None, "--catalog", help=CATALOG_HELP),
 ) -> None:
@@ -407,7 +407,7 @@ def export_command(
       sbb catalog export -f toml -o ./copy
     """
     from recommender.catalogs import load_for_cli
-    from recommender.cli import write_output
+    from recommender.cli import is_stdio, write_output
 
     if fmt not in ("json", "csv", "toml"):
         err(f"unknown format `{fmt}`: use json, csv or toml")
@@ -416,13 +416,13 @@ def export_command(
     if not result.ok:
         raise fail(result.problems, "the catalogue")
     if fmt == "toml":
-        if output is None:
+        if output is None or is_stdio(output):
             err("--format toml writes a catalogue directory: give it with --output DIR")
             raise typer.Exit(BAD_INPUT)
         _export_toml(result, output, overwrite)
         return
     text = _export_json(result) if fmt == "json" else _export_csv(result)
-    if output is None:
+    if output is None or is_stdio(output):
         typer.echo(text, nl=False)
         return
     write_output(output, text, overwrite, "--overwrite")

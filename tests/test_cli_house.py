@@ -134,6 +134,7 @@ def test_every_command_help_ends_its_description_with_examples_that_parse():
         for example in examples:
             words = shlex.split(example, comments=True)
             words = words[: words.index(">")] if ">" in words else words
+            words = words[len(words) - words[::-1].index("|"):] if "|" in words else words
             assert words[: len(path)] == path, (path, example)
             # Follow the example's words down to the command it runs; every option it uses
             # must be one of that command's, and a command must accept the whole line.
@@ -149,3 +150,83 @@ def test_every_command_help_ends_its_description_with_examples_that_parse():
                     target.make_context(words[-1], list(rest))
                 except Exception as exc:  # a missing argument, an unknown option, a bad value
                     raise AssertionError(f"{example}: {exc}") from exc
+
+
+# -- `-` for standard input and output ---------------------------------------------------------
+PROFILE_TOML = '[hard]\ncapabilities = ["web-analytics"]\n[context]\ncountry = "DE"\n'
+CAT = ["--catalog", str(FIXTURE_CATALOG)]
+
+
+def test_profile_dash_reads_standard_input_like_a_file(tmp_path):
+    path = tmp_path / "p.toml"
+    path.write_text(PROFILE_TOML)
+    from_file = run("recommend", *CAT, "-p", str(path), "-f", "json", "--as-of", "2026-11-30")
+    from_stdin = run("recommend", *CAT, "-p", "-", "-f", "json", "--as-of", "2026-11-30", input=PROFILE_TOML)
+    assert from_stdin.exit_code == from_file.exit_code == OK, from_stdin.output
+    assert json.loads(from_stdin.stdout) == json.loads(from_file.stdout)
+    assert json.loads(from_stdin.stdout)["profile"]["context"]["country"] == "DE"
+
+
+def test_profile_dash_problems_name_standard_input():
+    result = run("recommend", *CAT, "--profile", "-", input='[hard]\ncapabilities = ["web-analytics"]\nbogus = 1\n')
+    assert result.exit_code == BAD_INPUT
+    assert "<stdin>:3" in result.stderr and "bogus" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_profile_dash_that_is_not_text_is_a_clear_error():
+    result = runner.invoke(app, ["recommend", *CAT, "--profile", "-"], input=b"\xff\xfe[hard]\n")
+    assert result.exit_code == BAD_INPUT
+    assert "<stdin>: error: not UTF-8 text" in result.stderr
+
+
+def test_profile_dash_over_the_size_limit_is_refused(monkeypatch):
+    monkeypatch.setenv("SBB_MAX_FILE_BYTES", "64")
+    result = run("recommend", *CAT, "--profile", "-", input=PROFILE_TOML + "# " + "x" * 100 + "\n")
+    assert result.exit_code == BAD_INPUT
+    assert "64-byte limit" in result.stderr
+
+
+def test_compare_and_decide_read_the_profile_from_standard_input(tmp_path):
+    result = run("compare", "alpha-analytics/self-hosted", "alpha-analytics/cloud", *CAT, "-p", "-", "-f", "json", input=PROFILE_TOML)
+    assert result.exit_code == OK, result.output
+    assert len(json.loads(result.stdout)["options"]) == 2
+    result = run("decide", *CAT, "-p", "-", "--dir", str(tmp_path / "decisions"), "--as-of", "2026-11-30", input=PROFILE_TOML)
+    assert result.exit_code == OK, result.output
+    (record,) = (tmp_path / "decisions").glob("0001-*.md")
+    assert "from the profile `standard input`" in record.read_text()
+
+
+def test_output_dash_writes_standard_output_and_no_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    plain = run("recommend", *CAT, "-c", "web-analytics", "--as-of", "2026-11-30")
+    dashed = run("recommend", *CAT, "-c", "web-analytics", "--as-of", "2026-11-30", "-o", "-")
+    assert dashed.exit_code == plain.exit_code == OK, dashed.output
+    assert dashed.stdout == plain.stdout and "Alpha" in dashed.stdout
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_output_dash_with_an_existing_file_named_dash_leaves_it_alone(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "-").write_text("mine\n")
+    result = run("recommend", *CAT, "-c", "web-analytics", "-o", "-", "-f", "json")
+    assert result.exit_code == OK, result.output
+    assert json.loads(result.stdout)["options"]
+    assert (tmp_path / "-").read_text() == "mine\n"
+
+
+def test_export_output_dash_is_standard_output_and_toml_needs_a_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("catalog", "export", *CAT, "-f", "json", "-o", "-")
+    assert result.exit_code == OK, result.output
+    assert json.loads(result.stdout)
+    result = run("catalog", "export", *CAT, "-f", "toml", "-o", "-")
+    assert result.exit_code == BAD_INPUT
+    assert "--output DIR" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_tui_refuses_a_profile_on_standard_input():
+    result = run("tui", "--profile", "-", input=PROFILE_TOML)
+    assert result.exit_code == BAD_INPUT
+    assert "give a file" in result.stderr
