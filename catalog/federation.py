@@ -58,8 +58,9 @@ from catalog.sources import (
 from catalog.vocabulary import BUNDLED_VOCABULARY, Vocabulary, read_vocabulary
 
 NAME_SIMILARITY = 92  # rapidfuzz ratio over normalised names that flags a likely duplicate
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 USED_BY = "reuse.used_by"
+TOOL_CLAIMS = ("name", "capabilities")  # what a tool is: claims that conflict like facts
 
 
 def _by_constructor(cls):
@@ -501,12 +502,15 @@ def merge_tool(versions: list[Tool], conflicts: list[Conflict]) -> Tool:
     names = [t.name for t in versions[1:] if t.name.casefold() != first.name.casefold()]
     # What a tool is called and what it does are claims like any fact: the highest-precedence
     # source's stand, and a source that renames or widens a tool defined elsewhere is a conflict.
-    for key in ("name", "capabilities"):
+    stated = []
+    for key in TOOL_CLAIMS:
         claims = _claims([(getattr(t, key), t.origin) for t in versions])
+        stated.append((key, claims))
         if len(claims) > 1:
             conflicts.append(Conflict(first.id, "", key, claims))
     return replace(
         first,
+        claims=tuple(stated),
         options=merged_options,
         aliases=_union([first.aliases, *(t.aliases for t in versions[1:]), names]),
         capabilities=first.capabilities,

@@ -106,6 +106,9 @@ class Tool:
     path: str = ""  # file it was read from
     origin: str = ""  # catalogue source it came from (its label)
     origins: tuple[str, ...] = ()  # every catalogue source that lists it
+    # Set by federation for a tool several sources list: for `name` and `capabilities`, each
+    # value stated with the sources stating it, the value read first.
+    claims: tuple[tuple[str, tuple[tuple[Any, tuple[str, ...]], ...]], ...] = ()
 
     @property
     def used_by(self) -> tuple[str, ...]:

@@ -44,8 +44,17 @@ class Verdict:
     result: str
     fact: str
     sources: tuple[Source, ...] = ()
-    # The stated facts it rests on: the catalogue sources stating each, and any other claims.
-    provenance: tuple[FactProvenance, ...] = ()
+    _provenance: tuple[FactProvenance, ...] | None = field(default=None, repr=False, compare=False)
+    _owner: "Assessment | None" = field(default=None, repr=False, compare=False)
+    _index: int = field(default=-1, repr=False, compare=False)
+
+    @property
+    def provenance(self) -> tuple[FactProvenance, ...]:
+        """The stated facts it rests on: the catalogue sources stating each, and any other
+        claims (worked out when first read, for every verdict of its option at once)."""
+        if self._provenance is None:
+            self._provenance = self._owner.provenance_at(self._index) if self._owner is not None else ()
+        return self._provenance
 
     @property
     def disputed(self) -> bool:
@@ -109,6 +118,7 @@ class Assessment:
     # dispute, by position; those positions are also in `unknown_at` (to verify).
     disputes: dict[int, str] = field(default_factory=dict, compare=False, repr=False)
     _verdicts: tuple[Verdict, ...] | None = field(default=None, compare=False, repr=False)
+    _provenance: list | None = field(default=None, compare=False, repr=False)
     _risks: dict[str, Risk] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -116,15 +126,22 @@ class Assessment:
         """Every requirement's verdict, with the catalogue fact behind it."""
         if self._verdicts is None:
             basis, disputes = self.basis, self.disputes
-            read = facts_read_all([(row[4], req.value) for req, row in zip(basis.requirements, basis.rows)], self.tool, self.option, basis.context)
             self._verdicts = tuple(
                 Verdict(
                     req.kind, f"{label} — disputed: {disputes[i]}" if i in disputes else label, req.hard, req.weight,
-                    o.result, o.fact, o.sources, read[i],
+                    o.result, o.fact, o.sources, None, self, i,
                 )
                 for i, (req, label, o) in enumerate(zip(basis.requirements, basis.labels, self.outcomes))
             )
         return self._verdicts
+
+    def provenance_at(self, i: int) -> tuple[FactProvenance, ...]:
+        """The provenance of the verdict at position `i` (all positions worked out at once)."""
+        if self._provenance is None:
+            basis = self.basis
+            checks = [(row[4], req.value) for req, row in zip(basis.requirements, basis.rows)]
+            self._provenance = facts_read_all(checks, self.tool, self.option, basis.context)
+        return self._provenance[i] if 0 <= i < len(self._provenance) else ()
 
     @property
     def failed(self) -> tuple[Verdict, ...]:

@@ -46,6 +46,8 @@ class FactProvenance:
 def of_fact(key: str, fact: Fact) -> FactProvenance:
     """A fact's provenance as federation recorded it."""
     stated = fact.origins or ((fact.origin,) if fact.origin else ())
+    if not fact.conflicts:
+        return FactProvenance(key, fact.value, tuple(stated))
     others: dict[Any, list[str]] = {}
     for value, origin in fact.conflicts:
         group = others.setdefault(_key(value), [value])
@@ -81,16 +83,50 @@ def facts_read(evaluate, value: Any, tool: Tool, option: Option, context: Any) -
     return facts_read_all(((evaluate, value),), tool, option, context)[0]
 
 
+TOOL_CLAIMS = ("name", "capabilities")  # what a tool is, claimed by each source listing it
+
+
+class _NotingTool:
+    """A tool that notes which of its claimed attributes (name, capabilities) a check reads."""
+
+    __slots__ = ("_tool", "read")
+
+    def __init__(self, tool: Tool):
+        self._tool = tool
+        self.read: dict[str, None] = {}
+
+    def __getattr__(self, name: str):
+        if name in TOOL_CLAIMS:
+            self.read[name] = None
+        return getattr(self._tool, name)
+
+
+def tool_claim(tool: Tool, key: str) -> FactProvenance:
+    """A tool-level claim (`name`, `capabilities`) with the sources stating it and the others."""
+    for claimed, claims in tool.claims:
+        if claimed == key and claims:
+            (value, stated), *others = claims
+            return FactProvenance(key, value, tuple(stated), tuple((v, tuple(s)) for v, s in others))
+    stated = tool.origins or ((tool.origin,) if tool.origin else ())
+    return FactProvenance(key, getattr(tool, key), tuple(stated))
+
+
 def facts_read_all(checks, tool: Tool, option: Option, context: Any) -> list[tuple[FactProvenance, ...]]:
-    """`facts_read` for several (evaluate, value) checks on one option: one noting view for all."""
+    """`facts_read` for several (evaluate, value) checks on one option: one noting view for all.
+
+    A check reading what the tool is (its capabilities, its name) rests on the tool's claims.
+    """
     facts = option.facts
     noting = _Noting(facts)
     view = replace(option, facts=noting)
+    noting_tool = _NotingTool(tool)
     out = []
     for evaluate, value in checks:
         noting.read = {}
-        evaluate(value, tool, view, context)
-        out.append(tuple(_provenance(key, facts[key]) for key in noting.read if key in facts))
+        noting_tool.read = {}
+        evaluate(value, noting_tool, view, context)
+        found = tuple(tool_claim(tool, key) for key in noting_tool.read)
+        out.append(found + tuple(_provenance(key, facts[key]) for key in noting.read if key in facts))
     return out
 
 
@@ -152,8 +188,8 @@ def disputed_passes(assessment) -> dict[int, str]:
     """
     from recommender.requirements import PASS
 
-    option = assessment.option
-    if not any(f.conflicts for f in option.facts.values()):
+    option, tool = assessment.option, assessment.tool
+    if not any(f.conflicts for f in option.facts.values()) and not any(len(c) > 1 for _, c in tool.claims):
         return {}
     basis = assessment.basis
     out: dict[int, str] = {}
@@ -162,11 +198,14 @@ def disputed_passes(assessment) -> dict[int, str]:
             continue
         evaluate = row[4]  # the check (a policy gate's too)
         found = []
-        for fp in facts_read(evaluate, req.value, assessment.tool, option, basis.context):
-            fact = option.facts[fp.key]
+        for fp in facts_read(evaluate, req.value, tool, option, basis.context):
             for value, _sources in fp.disputed_by:
-                other = replace(option, facts={**option.facts, fp.key: replace(fact, value=value, conflicts=())})
-                if evaluate(req.value, assessment.tool, other, basis.context).result != PASS:
+                if fp.key in TOOL_CLAIMS:  # what the tool is, as the other source says
+                    other_tool, other = replace(tool, **{fp.key: value}), option
+                else:
+                    fact = option.facts[fp.key]
+                    other_tool, other = tool, replace(option, facts={**option.facts, fp.key: replace(fact, value=value, conflicts=())})
+                if evaluate(req.value, other_tool, other, basis.context).result != PASS:
                     found.append(fp.dispute())
                     break
         if found:

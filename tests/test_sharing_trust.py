@@ -541,3 +541,40 @@ def test_facts_the_bundled_catalogue_states_are_not_marked_as_another_agencys(tm
     assert not from_elsewhere(("agency-b", "bundled"), "agency-a")
     assert not from_elsewhere(("agency-a", "agency-b"), "agency-a")
     assert not from_elsewhere(("agency-b",), "")
+
+
+def test_a_capability_another_source_does_not_state_is_a_dispute_that_names_its_sources(tmp_path):
+    """agency-a (highest precedence) says the tool also does surveys; agency-b does not."""
+    from recommender.engine import TO_VERIFY, recommend
+    from tests.conftest import profile
+
+    a = write_dir(tmp_path / "agency-a", {"shared-stats": entry("Shared Stats", "https://stats.example.org", capabilities=["web-analytics", "surveys"])})
+    b = write_dir(tmp_path / "agency-b", {"shared-stats": entry("Shared Stats", "https://stats.example.org")})
+    configure_dirs(a, b)
+    result = load_for_cli(None, notify=None)
+    rec = recommend(result.catalog, profile(("capabilities", ("surveys",))))
+    [option] = rec.options
+    assert option.tier == TO_VERIFY
+    [verdict] = option.unknown
+    assert "disputed: capabilities: web-analytics, surveys per agency-a; web-analytics per agency-b" in verdict.label
+    [claim] = verdict.provenance
+    assert claim.key == "capabilities" and claim.stated_by == ("agency-a",)
+    # Asking only for what both state: every source agrees, nothing to verify.
+    rec = recommend(result.catalog, profile(("capabilities", ("web-analytics",))))
+    [option] = rec.options
+    assert option.tier != TO_VERIFY
+    [verdict] = [v for v in option.verdicts if v.requirement == "capabilities"]
+    assert verdict.stated_by == ("agency-a",) and verdict.disputed  # disputed, but not on what was asked
+
+
+def test_a_tool_one_source_lists_rests_on_that_source(tmp_path):
+    from recommender.engine import recommend
+    from tests.conftest import profile
+
+    a = write_dir(tmp_path / "agency-a", {"aa-stats": entry("AA Stats", "https://aa.example.org")})
+    b = write_dir(tmp_path / "agency-b", {"bb-stats": entry("BB Stats", "https://bb.example.org")})
+    configure_dirs(a, b)
+    result = load_for_cli(None, notify=None)
+    rec = recommend(result.catalog, profile(("capabilities", ("web-analytics",))))
+    stated = {o.tool.id: [v for v in o.verdicts if v.requirement == "capabilities"][0].stated_by for o in rec.options}
+    assert stated == {"aa-stats": ("agency-a",), "bb-stats": ("agency-b",)}
