@@ -347,3 +347,28 @@ def test_several_packs_apply_together_and_the_first_ladder_decides(fixture_catal
     assert rec.policy.ladder_pack.id == "it-cad68"
     assert len(rec.policy.gates) == 5 and "beta-insights/cloud" not in ids(rec)
     assert rec.options[0].score_max == 2 + 2 + 1 + 2  # uk-tcop's preferences; us-m-16-21's open standards is one of them
+
+
+# -- mutated packs: a pack or problems, never an exception; a pack that loads always applies ------------
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from recommender.policy import PACK_DIR  # noqa: E402
+from tests.test_hostile_fuzz import FUZZ, mutated, only_problems, toml_text  # noqa: E402
+
+PACKS = [__import__("tomli").loads(p.read_text()) for p in sorted(PACK_DIR.glob("*.toml"))]
+
+
+@FUZZ
+@given(data=st.data())
+def test_mutated_policy_packs_give_a_pack_or_problems(fixture_catalog, data):
+    text = toml_text(mutated(data.draw, data.draw(st.sampled_from(PACKS))))
+    if text is None:
+        return
+    pack, problems = parse_pack(text, "pack.toml", "pack.toml")
+    only_problems(problems)
+    assert pack is not None or any(p.severity == "error" for p in problems)
+    if pack is not None:
+        p = replace(profile(("capabilities", ("web-analytics",))), policies=(pack,))
+        rec = recommend(fixture_catalog, p)
+        assert to_madr(rec, RecordMeta()).startswith("---\n")
