@@ -15,12 +15,15 @@ from recommender.exits import BAD_INPUT, OK, PROBLEMS
 
 @catalog_app.command()
 def validate(
-    directories: Optional[List[Path]] = typer.Argument(None, help="Catalogue directories (default: the bundled catalogue)."),
+    paths: Optional[List[Path]] = typer.Argument(None, help="Catalogue directories or single tool files, in any mix (default: the bundled catalogue)."),
     fmt: str = typer.Option("text", "--format", "-f", help="text or json (for CI)."),
     strict: bool = typer.Option(False, "--strict", help="Treat warnings as errors."),
 ) -> None:
     """Check catalogues against the schema; report every problem with file, line and key.
 
+    A single tool file is checked against the vocabulary of its catalogue (the bundled one
+    plus the capabilities.toml of the directory holding it, or of the one above `tools/`);
+    a capabilities.toml given alone is checked as a vocabulary.
     Exit 0 when valid, 1 when problems were found, 2 when a path cannot be read.
 
     \b
@@ -28,33 +31,47 @@ def validate(
       sbb catalog validate                           # the bundled catalogue
       sbb catalog validate ./our-catalogue --strict  # warnings fail too
       sbb catalog validate ./our-catalogue -f json
+      sbb catalog validate ./our-catalogue/tools/our-forms.toml       # one entry
     """
     from catalog.loader import BUNDLED_CATALOG, load_catalog
+    from catalog.problems import Problem
 
-    dirs = list(directories) if directories else [BUNDLED_CATALOG]
-    missing = [d for d in dirs if not d.is_dir()]
-    result = load_catalog(dirs)
-    errors, warnings = result.errors, result.warnings
+    given = list(paths) if paths else [BUNDLED_CATALOG]
+    files = [p for p in given if p.is_file()]
+    dirs = [p for p in given if p.is_dir()]
+    missing = [p for p in given if not p.is_file() and not p.is_dir()]
+    result = load_catalog(dirs) if dirs else None
+    problems, tools, options = check_files(files, dirs, result.catalog.tools if result is not None else {})
+    problems += [
+        Problem(str(p), 0, "", "not a catalogue directory or tool file" if p.exists() else "no such file or directory")
+        for p in dict.fromkeys(missing)
+    ]
+    problems = sorted(problems + (result.problems if result is not None else []))
+    if result is not None:
+        tools += len(result.catalog)
+        options += result.catalog.option_count()
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity == "warning"]
     bad = bool(errors) or (strict and bool(warnings))
     if fmt == "json":
         typer.echo(
             json.dumps(
                 {
                     "ok": not bad,
-                    "tools": len(result.catalog),
-                    "options": result.catalog.option_count(),
+                    "tools": tools,
+                    "options": options,
                     "errors": len(errors),
                     "warnings": len(warnings),
-                    "problems": [p.as_dict() for p in result.problems],
+                    "problems": [p.as_dict() for p in problems],
                 },
                 indent=2,
             )
         )
     elif fmt == "text":
-        for p in result.problems:
+        for p in problems:
             typer.echo(str(p))
         typer.echo(
-            f"{len(result.catalog)} tools, {result.catalog.option_count()} options checked: "
+            f"{tools} tools, {options} options checked: "
             f"{len(errors)} error(s), {len(warnings)} warning(s)"
         )
     else:
@@ -63,6 +80,41 @@ def validate(
     if missing:
         raise typer.Exit(BAD_INPUT)
     raise typer.Exit(PROBLEMS if bad else OK)
+
+
+def check_files(files: List[Path], directories: List[Path], taken=None):
+    """(problems, tools, options) for tool files named one by one.
+
+    A file inside one of `directories` was checked with it and is skipped here; a tool id
+    already read (from another file, or in `taken`: the directories' tools) is a duplicate,
+    as it is within one catalogue.
+    """
+    from catalog.loader import VOCABULARY_FILE, load_vocabulary, read_tool
+    from catalog.problems import Problem
+    from catalog.vocabulary import read_vocabulary
+
+    problems, seen, options = [], {tool_id: tool.path for tool_id, tool in (taken or {}).items()}, 0
+    already = len(seen)
+    inside = [d.resolve() for d in directories if d.is_dir()]
+    for path in dict.fromkeys(files):
+        if any(d in path.resolve().parents for d in inside):
+            continue
+        if path.name == VOCABULARY_FILE:
+            problems += read_vocabulary(path)[1]
+            continue
+        root = path.parent.parent if path.parent.name == "tools" else path.parent
+        vocabulary, found = load_vocabulary([root])
+        problems += [p for p in found if p not in problems]  # once per catalogue, not per file
+        tool, found = read_tool(path, vocabulary, str(root))
+        problems += found
+        if tool is None:
+            continue
+        if tool.id in seen:
+            problems.append(Problem(str(path), 0, "", f"duplicate tool id `{tool.id}`: also defined in {seen[tool.id]}"))
+            continue
+        seen[tool.id] = path
+        options += len(tool.options)
+    return sorted(problems), len(seen) - already, options
 
 
 @catalog_app.command("lint")

@@ -230,3 +230,81 @@ def test_tui_refuses_a_profile_on_standard_input():
     result = run("tui", "--profile", "-", input=PROFILE_TOML)
     assert result.exit_code == BAD_INPUT
     assert "give a file" in result.stderr
+
+
+# -- validate FILE… --------------------------------------------------------------------------------
+TOOLS = FIXTURE_CATALOG / "tools"
+PARKING = '''[[capability]]
+id = "parking-permits"
+label = "Parking permits"
+description = "Residents apply for and renew parking permits."
+goals = ["delivery"]
+area = "surveys"
+'''
+
+
+def test_validate_one_tool_file():
+    result = run("catalog", "validate", str(TOOLS / "alpha-analytics.toml"))
+    assert result.exit_code == OK, result.output
+    assert result.stdout.splitlines()[-1] == "1 tools, 2 options checked: 0 error(s), 0 warning(s)"
+
+
+def test_validate_files_and_directories_mixed_count_each_tool_once(tmp_path):
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "epsilon-cms.toml").write_text((TOOLS / "epsilon-cms.toml").read_text())
+    result = run("catalog", "validate", "-f", "json", str(TOOLS / "alpha-analytics.toml"), str(TOOLS / "beta-insights.toml"), str(other))
+    data = json.loads(result.stdout)
+    assert result.exit_code == OK, result.output
+    assert data["tools"] == 3 and data["errors"] == 0
+    # a file inside a directory also given is checked with the directory, once
+    whole = json.loads(run("catalog", "validate", "-f", "json", str(FIXTURE_CATALOG)).stdout)
+    both = json.loads(run("catalog", "validate", "-f", "json", str(FIXTURE_CATALOG), str(TOOLS / "alpha-analytics.toml")).stdout)
+    assert both == whole
+
+
+def test_validate_a_broken_file_reports_file_line_and_key(tmp_path):
+    text = (TOOLS / "alpha-analytics.toml").read_text().replace('licence = "MIT"', 'licence = "MIT"\nflavour = "mint"')
+    path = tmp_path / "alpha-analytics.toml"
+    path.write_text(text)
+    result = run("catalog", "validate", str(path))
+    assert result.exit_code == 1
+    line = text.splitlines().index('flavour = "mint"') + 1
+    assert f"{path}:{line}: error:" in result.stdout and "flavour" in result.stdout
+    wrong_name = tmp_path / "renamed.toml"
+    wrong_name.write_text((TOOLS / "alpha-analytics.toml").read_text().replace('schema_version = 1', 'schema_version = 1\nid = "alpha-analytics"'))
+    result = run("catalog", "validate", str(wrong_name))
+    assert result.exit_code == 1 and "must equal the file name" in result.stdout
+
+
+def test_validate_a_file_uses_its_own_catalogue_vocabulary(tmp_path):
+    catalogue = tmp_path / "ours"
+    (catalogue / "tools").mkdir(parents=True)
+    entry = (TOOLS / "alpha-analytics.toml").read_text().replace('capabilities = ["web-analytics"]', 'capabilities = ["parking-permits"]')
+    (catalogue / "tools" / "alpha-analytics.toml").write_text(entry)
+    assert run("catalog", "validate", str(catalogue / "tools" / "alpha-analytics.toml")).exit_code == 1
+    (catalogue / "capabilities.toml").write_text(PARKING)
+    result = run("catalog", "validate", str(catalogue / "tools" / "alpha-analytics.toml"))
+    assert result.exit_code == OK, result.output
+    # a capabilities.toml named alone is checked as a vocabulary
+    assert run("catalog", "validate", str(catalogue / "capabilities.toml")).exit_code == OK
+    (catalogue / "capabilities.toml").write_text(PARKING.replace('goals = ["delivery"]', 'goals = ["teleportation"]'))
+    result = run("catalog", "validate", str(catalogue / "capabilities.toml"))
+    assert result.exit_code == 1 and str(catalogue / "capabilities.toml") in result.stdout
+
+
+def test_validate_two_files_with_one_tool_id_is_a_duplicate(tmp_path):
+    (tmp_path / "a").mkdir()
+    copy = tmp_path / "a" / "alpha-analytics.toml"
+    copy.write_text((TOOLS / "alpha-analytics.toml").read_text())
+    result = run("catalog", "validate", str(TOOLS / "alpha-analytics.toml"), str(copy))
+    assert result.exit_code == 1 and "duplicate tool id `alpha-analytics`" in result.stdout
+    result = run("catalog", "validate", str(FIXTURE_CATALOG), str(copy))
+    assert result.exit_code == 1 and "duplicate tool id `alpha-analytics`" in result.stdout
+
+
+def test_validate_a_path_that_is_not_there_exits_2_and_still_checks_the_rest(tmp_path):
+    result = run("catalog", "validate", str(tmp_path / "nope.toml"), str(TOOLS / "alpha-analytics.toml"))
+    assert result.exit_code == BAD_INPUT
+    assert f"{tmp_path / 'nope.toml'}: error: no such file or directory" in result.stdout
+    assert "1 tools, 2 options checked" in result.stdout
