@@ -322,6 +322,36 @@ def federate_vocabulary(parts: list[tuple[str, Path]]) -> tuple[Vocabulary, list
     return Vocabulary(list(terms.values()), origins), problems
 
 
+def vocabulary_disagreements(parts: list[tuple[str, Path]]) -> list[dict]:
+    """Capability terms that sources (and the bundled vocabulary) define differently.
+
+    Each: `{"term", "definitions": [{"source", "label", "area", "goals"}]}`, in precedence
+    order after the bundled definition; the first definition is the one used.
+    """
+    defined: dict[str, list[tuple[str, Any]]] = {}
+    bundled, _ = read_vocabulary(BUNDLED_VOCABULARY)
+    for term in bundled:
+        defined[term.id] = [(BUNDLED_NAME, term)]
+    for label, directory in parts:
+        path = directory / _loader.VOCABULARY_FILE
+        if _loader.escapes(path, directory) or not path.is_file() or path.resolve() == BUNDLED_VOCABULARY.resolve():
+            continue
+        more, _ = read_vocabulary(path)
+        for term in more:
+            defined.setdefault(term.id, []).append((label, term))
+    out = []
+    for term_id, definitions in defined.items():
+        shapes = {(_norm(t.label), _norm(t.area), _norm(t.goals)) for _, t in definitions}
+        if len(shapes) > 1:
+            out.append({
+                "term": term_id,
+                "definitions": [
+                    {"source": source, "label": t.label, "area": t.area, "goals": list(t.goals)} for source, t in definitions
+                ],
+            })
+    return out
+
+
 def _vocabulary_key(parts: list[tuple[str, Path]]) -> tuple:
     """What a federated vocabulary depends on: every vocabulary file by stat."""
     return (_stat(BUNDLED_VOCABULARY), *((label, _stat(d / _loader.VOCABULARY_FILE)) for label, d in parts))

@@ -174,24 +174,28 @@ def pull_command(
 def conflicts_command(
     catalog: Optional[List[Path]] = typer.Option(None, "--catalog", help=CATALOG_HELP),
     fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
-    strict: bool = typer.Option(False, "--strict", help="Exit 1 when there are conflicts or likely duplicates."),
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 when there are conflicts, terms defined differently or likely duplicates."),
 ) -> None:
-    """Facts on which sources disagree, and likely duplicate tools across sources.
+    """Facts on which sources disagree, capability terms they define differently, and likely
+    duplicate tools across sources.
 
     \b
     Examples:
       sbb catalog conflicts
       sbb catalog conflicts --strict -f json
     """
+    from catalog.federation import vocabulary_disagreements
     from recommender.catalogs import load_for_cli
 
     result = load_for_cli(catalog)
     if not result.ok:
         raise fail(result.problems, "the catalogue")
     duplicates = result.duplicates()
+    terms = vocabulary_disagreements([(s.spec.name, s.directory) for s in result.statuses if not s.skipped])
     if fmt == "json":
         typer.echo(json.dumps({
             "conflicts": [c.as_dict() for c in result.conflicts],
+            "vocabulary": terms,
             "duplicates": [d.as_dict() for d in duplicates],
         }, indent=2, ensure_ascii=False))
     elif fmt == "text":
@@ -203,6 +207,14 @@ def conflicts_command(
             for index, (value, origins) in enumerate(c.claims):
                 mark = "shown" if index == 0 else "other"
                 lines.append(f"    {mark}: {_value(value):<40} per {', '.join(_plain(o) for o in origins)}")
+        if terms:
+            lines += ["", "capability terms defined differently (the first definition is used):"]
+            for term in terms:
+                lines.append(f"  {_plain(term['term'])}")
+                for index, d in enumerate(term["definitions"]):
+                    mark = "used " if index == 0 else "other"
+                    goals = ", ".join(d["goals"]) or "no goals"
+                    lines.append(f"    {mark}: {_plain(d['label'])} (area {_plain(d['area'])}; {_plain(goals)}) per {_plain(d['source'])}")
         if duplicates:
             lines += ["", "likely duplicates across sources:"]
             for d in duplicates:
@@ -216,7 +228,7 @@ def conflicts_command(
     else:
         err(f"unknown format `{fmt}`: use text or json")
         raise typer.Exit(BAD_INPUT)
-    raise typer.Exit(PROBLEMS if strict and (result.conflicts or duplicates) else OK)
+    raise typer.Exit(PROBLEMS if strict and (result.conflicts or duplicates or terms) else OK)
 
 
 # -- import ------------------------------------------------------------------------------------

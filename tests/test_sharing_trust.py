@@ -578,3 +578,24 @@ def test_a_tool_one_source_lists_rests_on_that_source(tmp_path):
     rec = recommend(result.catalog, profile(("capabilities", ("web-analytics",))))
     stated = {o.tool.id: [v for v in o.verdicts if v.requirement == "capabilities"][0].stated_by for o in rec.options}
     assert stated == {"aa-stats": ("agency-a",), "bb-stats": ("agency-b",)}
+
+
+def test_conflicts_lists_terms_defined_differently(tmp_path):
+    ours = write_dir(tmp_path / "ours", {"our-tides": entry("Our Tides", "https://ours.example.org", capabilities=["tide-gauges"])})
+    theirs = write_dir(tmp_path / "theirs", {"their-tides": entry("Their Tides", "https://theirs.example.org", capabilities=["tide-gauges"])})
+    (ours / "capabilities.toml").write_text(VOCAB.format(label="Sea level sensors"))
+    (theirs / "capabilities.toml").write_text(VOCAB.format(label="Tide gauges"))
+    configure_dirs(ours, theirs)
+    out = runner.invoke(app, ["catalog", "conflicts", "--strict"])
+    assert out.exit_code == PROBLEMS, out.output
+    assert "capability terms defined differently (the first definition is used):" in out.stdout
+    assert "used : Sea level sensors (area environment; monitoring) per ours" in out.stdout
+    assert "other: Tide gauges (area environment; monitoring) per theirs" in out.stdout
+    data = json.loads(runner.invoke(app, ["catalog", "conflicts", "-f", "json"]).stdout)
+    assert data["vocabulary"] == [{"term": "tide-gauges", "definitions": [
+        {"source": "ours", "label": "Sea level sensors", "area": "environment", "goals": ["monitoring"]},
+        {"source": "theirs", "label": "Tide gauges", "area": "environment", "goals": ["monitoring"]},
+    ]}]
+    # The same definition twice is no disagreement.
+    (theirs / "capabilities.toml").write_text(VOCAB.format(label="Sea level sensors"))
+    assert runner.invoke(app, ["catalog", "conflicts", "--strict"]).exit_code == OK
