@@ -519,7 +519,11 @@ def _impossibility(rec: Recommendation, pack: Pack, section: Section, chosen: Ou
     # The steps whose options must be ruled out: those the section names, else those above the choice.
     steps = [i for i, r in enumerate(ladder) if r.id in section.rungs] if section.rungs else list(range(top))
     if not ladder or not steps or top in steps or top < min(steps):
-        return ["Not required: an option on these steps of the ladder meets the need.", ""]
+        a = chosen.option
+        if a is None:
+            return ["Not required: no steps of the ladder to rule out.", ""]
+        pending = " once its open facts are confirmed (see Confirmation)" if _state(a) == TO_VERIFY else ""
+        return [f"Not required: the chosen option, {md(a.name)}, is on the step {md(_group(rec, a)[1])}, which meets the need{pending}.", ""]
     above = [ladder[i].label for i in steps]
     out = [
         f"No solution in {md(' or '.join(above))} meets the agency's requirements, so the assessment "
