@@ -52,6 +52,7 @@ from catalog.sources import (
     export_commit,
     fetch,
     now,
+    pull_lock,
     read_state,
     write_state,
 )
@@ -731,6 +732,11 @@ def pull_sources(config: SourceConfig, names: list[str] | None = None, cache: Pa
     with every problem, for `sbb catalog sources`. A later good commit is accepted as usual.
     """
     cache = cache or cache_dir()
+    with pull_lock(cache):  # PullError when another pull of this cache is running
+        return _pull_sources(config, names, cache)
+
+
+def _pull_sources(config: SourceConfig, names: list[str] | None, cache: Path) -> list[PullResult]:
     specs = [s for s in config.sources if s.kind == "git" and (not names or s.name in names)]
     results: dict[str, PullResult] = {}
     previous: dict[str, PullState | None] = {}

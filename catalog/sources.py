@@ -36,6 +36,7 @@ import zlib
 import json
 import os
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -448,6 +449,36 @@ def export_commit(spec: SourceSpec, commit: str, destination: Path, cache: Path 
 def check_out(spec: SourceSpec, commit: str, cache: Path | None = None) -> None:
     """Switch a git source's checkout to `commit`."""
     _git(["checkout", "--quiet", "--force", "--detach", commit], cwd=checkout_dir(spec, cache))
+
+
+@contextmanager
+def pull_lock(cache: Path | None = None):
+    """Hold the pull lock of a cache: one `pull` at a time. PullError when another holds it.
+
+    The lock is the operating system's on an open file, so it is released when the process
+    ends, however it ends: a killed pull never leaves a stale lock behind.
+    """
+    directory = (cache or cache_dir()) / "git"
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / ".pull.lock"
+    handle = open(path, "a+b")
+    try:
+        try:
+            if os.name == "nt":
+                import msvcrt
+
+                msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+            else:
+                import fcntl
+
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise PullError(
+                f"another `sbb catalog pull` is running (it holds {path}); run this one again when it ends"
+            ) from None
+        yield
+    finally:
+        handle.close()
 
 
 def now() -> str:

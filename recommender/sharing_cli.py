@@ -124,7 +124,7 @@ def pull_command(
     """
     from catalog.federation import pull_sources
     from catalog.problems import did_you_mean
-    from catalog.sources import configured_sources, short
+    from catalog.sources import PullError, configured_sources, short
 
     config = configured_sources()
     for problem in config.problems:
@@ -142,7 +142,12 @@ def pull_command(
         raise typer.Exit(OK)
     specs = {s.name: s for s in git_sources}
     failed = 0
-    for result in pull_sources(config, names or None):
+    try:
+        results = pull_sources(config, names or None)
+    except PullError as exc:
+        err(_plain(exc))
+        raise typer.Exit(PROBLEMS)
+    for result in results:
         spec = specs[result.name]
         name = _plain(spec.name)
         kept = f"keeping {short(result.previous)}" if result.previous else "not read until a good commit is pulled"

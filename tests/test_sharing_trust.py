@@ -599,3 +599,13 @@ def test_conflicts_lists_terms_defined_differently(tmp_path):
     # The same definition twice is no disagreement.
     (theirs / "capabilities.toml").write_text(VOCAB.format(label="Sea level sensors"))
     assert runner.invoke(app, ["catalog", "conflicts", "--strict"]).exit_code == OK
+
+
+def test_one_pull_at_a_time(two_agencies):
+    from catalog.sources import cache_dir, pull_lock
+
+    with pull_lock():
+        out = runner.invoke(app, ["catalog", "pull"])
+    assert out.exit_code == PROBLEMS
+    assert "another `sbb catalog pull` is running" in out.stderr and str(cache_dir() / "git" / ".pull.lock") in out.stderr
+    assert runner.invoke(app, ["catalog", "pull"]).exit_code == OK  # released with the holder
