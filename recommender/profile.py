@@ -355,6 +355,15 @@ class ProfileReader:
             return None
         if name == "capabilities":
             return self.capabilities(value, path)
+        if name == "certifications":
+            from catalog.assurance import SCHEMES, scheme_id
+
+            found = [scheme_id(v) for v in value]
+            for raw, got in zip(value, found):
+                if got is None:
+                    self.problem(path, f"unknown assessment scheme `{raw}`: use one of {', '.join(SCHEMES)}{did_you_mean(raw.casefold(), SCHEMES)}")
+                    return None
+            return tuple(dict.fromkeys(found))
         if spec.value == "assurance":
             from catalog.assurance import parse_demand
 

@@ -241,6 +241,16 @@ def _verdict_line(a: Assessment, home: str = "") -> str:
     return " ".join(parts)
 
 
+def _nothing_fits(rec: Recommendation) -> str:
+    """Why no option remains, honestly: failing, or only unverified under --strict."""
+    if rec.strict and rec.unverified:
+        return (
+            f"No share or buy option is verified to meet the hard requirements: {len(rec.unverified)} "
+            "removed under --strict because facts are unknown (see the near misses for what to verify)."
+        )
+    return "No share or buy option meets the hard requirements."
+
+
 def answer_lines(rec: Recommendation, width: int = 80) -> list[str]:
     """The answer, wrapped: the first thing every text output shows."""
     text = rec.answer.text if rec.answer else ""
@@ -289,7 +299,7 @@ def to_table(rec: Recommendation, width: int = 80) -> str:
                 for line in textwrap.wrap(detail, width - 8):
                     out.append(f"       {line}")
     if not rec.options and not rec.scope_problem:
-        out += ["", "No share or buy option meets the hard requirements."]
+        out += ["", _nothing_fits(rec)]
     out.append("")
     if rec.build:
         out.append("BUILD (last resort)")
@@ -372,7 +382,7 @@ def to_markdown(rec: Recommendation) -> str:
     out.append(md(_scope_line(rec)) + (f" · decision date {rec.as_of}" if rec.as_of else ""))
     out.append("")
     if not rec.options:
-        out += ["No share or buy option meets the hard requirements.", ""]
+        out += [md(_nothing_fits(rec)), ""]
     for tier in TIERS:
         rows = rec.in_tier(tier)
         if not rows:

@@ -303,3 +303,18 @@ def test_labels_read_naturally(forms):
     assert "any API" in labels and "single sign-on (any protocol)" in labels
     assurance = profile(FORMS, ("assurance", ("irap:protected",)), today=AS_OF).get("assurance")
     assert assurance.label == "security assessment: IRAP (Australia) PROTECTED or higher"
+
+
+def test_certification_demands_are_checked_against_the_schemes():
+    result = run("recommend", *CAT, "-c", "online-forms", "--hard", "certifications=iso9001")
+    assert result.exit_code == BAD_INPUT
+    assert "unknown assessment scheme `iso9001`" in result.stderr and "`iso27001`" in result.stderr
+    ok = run("recommend", *CAT, "-c", "online-forms", "--hard", "certifications=ISO27001", "--format", "json")
+    assert {"requirement": "certifications", "value": ["iso27001"]} in json.loads(ok.stdout)["profile"]["hard"]
+
+
+def test_strict_table_says_unverified_not_failing(forms):
+    p = profile(FORMS, ("assurance", ("irap:protected",)), ("self_hosted", False), country="NZ", level="national", today=AS_OF)
+    text = to_table(recommend(forms, p.without("eligible"), strict=True))
+    assert "No share or buy option is verified to meet the hard requirements: 6 removed under --strict" in text
+    assert "No share or buy option meets the hard requirements." not in text
