@@ -241,6 +241,16 @@ def _link(text: str, url: str) -> str:
     return f"[{md(text)}]({safe})" if safe else md(text)
 
 
+def _security(a: Assessment) -> str:
+    """The option's security assessments (scheme, level, scope) and bare certifications."""
+    from recommender.policy import _assessment_text
+
+    held = a.option.value("assurance.assessments") or ()
+    parts = [_assessment_text(x) for x in held]
+    parts += [c for c in a.option.value("assurance.certifications", ()) or () if c not in {x.scheme for x in held}]
+    return md("; ".join(parts)) or "not stated"
+
+
 def _fence(text: str, lang: str = "") -> list[str]:
     run = max((len(m) for m in re.findall(r"`+", text)), default=0)
     fence = "`" * max(3, run + 1)
@@ -501,7 +511,7 @@ def _comparative(rec: Recommendation, pack: Pack, section: Section, chosen: Outc
     for a in examined(rec):
         _, category = _group(rec, a)
         formats = f"export: {_value(a, 'data.export_formats')}; standards: {_value(a, 'lock_in.open_standards')}; API: {_value(a, 'integration.api')}"
-        security = f"certifications: {_value(a, 'assurance.certifications')}; data owner: {_value(a, 'data.owner')}; residency: {_value(a, 'data.residency') if a.option.deployment == 'hosted' else 'chosen by the agency'}"
+        security = f"assessments: {_security(a)}; data owner: {_value(a, 'data.owner')}; residency: {_value(a, 'data.residency') if a.option.deployment == 'hosted' else 'chosen by the agency'}"
         out.append(
             f"| {md(a.name)} (`{a.key}`) | {md(category)} | {_outcome_cell(rec, a, chosen)} | "
             f"{_value(a, 'cost.model')}, {_value(a, 'cost.band')} | {_value(a, 'lock_in.exit_cost')} | {formats} | {security} |"
@@ -565,7 +575,7 @@ def _evidence_table(rec: Recommendation, pack: Pack, section: Section, chosen: O
         out += ["| system | provider | users (agencies) | security assessments | outcome |", "|---|---|---|---|---|"]
         for a in gov:
             users = f"{len(a.used_by)}: {md(', '.join(a.used_by))}" if a.used_by else "not stated"
-            out.append(f"| {md(a.name)} (`{a.key}`) | {md(a.option.provider) or 'not stated'} | {users} | {_value(a, 'assurance.certifications')} | {_outcome_cell(rec, a, chosen)} |")
+            out.append(f"| {md(a.name)} (`{a.key}`) | {md(a.option.provider) or 'not stated'} | {users} | {_security(a)} | {_outcome_cell(rec, a, chosen)} |")
     else:
         out.append("None in the catalogue for the capabilities asked for.")
     out.append("")

@@ -201,8 +201,43 @@ def _free_open_export(value, tool: Tool, option: Option, ctx: Context) -> Outcom
     return Outcome(PASS, f"full export free of charge ({shown})", sources + formats.sources)
 
 
-CHECKS: dict[str, Callable[[Any, Tool, Option, Context], Outcome]] = {"free_open_export": _free_open_export}
-CHECK_LABELS = {"free_open_export": "whole database exportable free of charge in an open format"}
+def _security_assessed(value, tool: Tool, option: Option, ctx: Context) -> Outcome:
+    """A security assessment of the service itself, or a certification, under one of `value`'s schemes."""
+    schemes = {str(v).casefold() for v in value}
+    assessed = option.fact("assurance.assessments")
+    certified = option.fact("assurance.certifications")
+    if option.deployment == "self-hosted" and assessed is None and certified is None:
+        return Outcome(UNKNOWN, "self-hosted: security depends on the agency's own hosting", ())
+    held = [a for a in (assessed.value if assessed is not None else ()) if a.scheme in schemes]
+    service = [a for a in held if a.scope == "service"]
+    certs = [c for c in (certified.value if certified is not None else ()) if str(c).casefold() in schemes]
+    sources = (assessed.sources if assessed is not None else ()) + (certified.sources if certified is not None else ())
+    if service:
+        return Outcome(PASS, "assessed: " + ", ".join(_assessment_text(a) for a in service), sources)
+    if certs:
+        return Outcome(PASS, "certified: " + ", ".join(certs), sources)
+    if held:
+        return Outcome(UNKNOWN, "only its hosting is assessed: " + ", ".join(_assessment_text(a) for a in held), sources)
+    if assessed is None and certified is None:
+        return Outcome(UNKNOWN, "security assessments: not stated in the catalogue", ())
+    return Outcome(FAIL, "no security assessment or certification under a recognised scheme", sources)
+
+
+def _assessment_text(a) -> str:
+    """`IRAP (Australia) PROTECTED (service)`."""
+    from catalog import assurance
+
+    try:
+        text = assurance.describe(a.scheme, a.level)
+    except (KeyError, ValueError):
+        text = f"{a.scheme} {a.level}".strip()
+    return f"{text} ({'service' if a.scope == 'service' else 'hosting only'})"
+
+
+CHECKS: dict[str, Callable[[Any, Tool, Option, Context], Outcome]] = {
+    "free_open_export": _free_open_export,
+    "security_assessed": _security_assessed,
+}
 
 
 # -- reading ----------------------------------------------------------------------------------
@@ -329,9 +364,9 @@ class PackReader:
             self.problem(path + ("requirement",), f"unknown requirement `{name}`{did_you_mean(str(name), known)}")
             return "", None
         if name in CHECKS:
-            value = table.get("value", list(OPEN_FORMATS))
+            value = table.get("value", list(OPEN_FORMATS) if name == "free_open_export" else [])
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                self.problem(path + ("value",), "expected an array of formats")
+                self.problem(path + ("value",), "expected an array of formats" if name == "free_open_export" else "expected an array of scheme ids")
                 return "", None
             return name, tuple(value)
         if "value" not in table:

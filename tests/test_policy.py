@@ -227,7 +227,7 @@ classification = "OFFICIAL"
     assert "### Government systems investigated" in record
     assert "| name | type | users | scale | classification |" in record
     assert "| GovAnalytics | web analytics (shared service) | 12 agencies | 40 sites | OFFICIAL |" in record
-    assert "Australian Government Architecture, Build for reuse" in record
+    assert "Australian Government Architecture, Case Management Policy, Build for reuse" in record
     # Reuse was not rejected here (a share option is chosen), and the evidence is complete.
     assert "Government systems investigated before reuse was rejected" not in record.split("### Confirmation")[1].split("## ")[0]
     # Without the evidence, and with reuse rejected, the checklist says what is missing.
@@ -372,3 +372,27 @@ def test_mutated_policy_packs_give_a_pack_or_problems(fixture_catalog, data):
         p = replace(profile(("capabilities", ("web-analytics",))), policies=(pack,))
         rec = recommend(fixture_catalog, p)
         assert to_madr(rec, RecordMeta()).startswith("---\n")
+
+
+def test_agid_security_condition_reads_assessments_of_the_service(tmp_path):
+    import shutil
+
+    from catalog.loader import load_catalog
+
+    shutil.copytree(FIXTURE_CATALOG, tmp_path / "cat")
+    path = tmp_path / "cat" / "tools" / "zeta-unknown.toml"
+    text = path.read_text()
+    assert "[options.assurance]" not in text
+    path.write_text(text + '\n[options.assurance]\nassessments = [{ scheme = "iso27001", scope = "infrastructure" }]\n')
+    catalog = load_catalog([tmp_path / "cat"]).catalog
+    p = with_packs(profile(("capabilities", ("web-analytics",))), "it-cad68")
+    zeta = next(a for a in recommend(catalog, p).options if a.key == "zeta-unknown/cloud")
+    [security] = [v for v in zeta.verdicts if v.requirement == "policy:it-cad68/security"]
+    assert security.result == "unknown" and "only its hosting is assessed" in security.fact
+    path.write_text(text + '\n[options.assurance]\nassessments = [{ scheme = "iso27001", scope = "service" }]\n')
+    catalog = load_catalog([tmp_path / "cat"]).catalog
+    zeta = next(a for a in recommend(catalog, p).options if a.key == "zeta-unknown/cloud")
+    [security] = [v for v in zeta.verdicts if v.requirement == "policy:it-cad68/security"]
+    assert security.result == "pass" and "(service)" in security.fact
+    beta = load_catalog([FIXTURE_CATALOG]).catalog
+    assert "beta-insights/cloud" not in ids(recommend(beta, p))
