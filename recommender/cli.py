@@ -88,6 +88,8 @@ def read_stdin(what: str):
     stream = getattr(sys.stdin, "buffer", None)
     if stream is None:
         return None, Problem("<stdin>", 0, "", f"cannot read {what}: no standard input")
+    if sys.stdin.isatty():  # a person typing: say what is awaited and how to end it
+        err(f"reading the {what} from standard input; end it with Ctrl-D (Ctrl-Z, Enter on Windows)")
     data = stream.read(limit + 1)
     if len(data) > limit:
         return None, Problem("<stdin>", 0, "", f"larger than the {limit:,}-byte limit for a {what} (set SBB_MAX_FILE_BYTES to change it)")

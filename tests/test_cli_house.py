@@ -308,3 +308,21 @@ def test_validate_a_path_that_is_not_there_exits_2_and_still_checks_the_rest(tmp
     assert result.exit_code == BAD_INPUT
     assert f"{tmp_path / 'nope.toml'}: error: no such file or directory" in result.stdout
     assert "1 tools, 2 options checked" in result.stdout
+
+
+def test_profile_dash_at_a_terminal_says_it_is_waiting(monkeypatch, capsys):
+    import io
+
+    from recommender import cli
+
+    class Keyboard(io.TextIOWrapper):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr(cli.sys, "stdin", Keyboard(io.BytesIO(PROFILE_TOML.encode())))
+    text, problem = cli.read_stdin("profile")
+    assert problem is None and text == PROFILE_TOML
+    assert "end it with Ctrl-D" in capsys.readouterr().err
+    monkeypatch.setattr(cli.sys, "stdin", io.TextIOWrapper(io.BytesIO(PROFILE_TOML.encode())))
+    cli.read_stdin("profile")
+    assert capsys.readouterr().err == ""
