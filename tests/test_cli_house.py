@@ -70,6 +70,17 @@ def test_show_completion_prints_a_script_for_the_named_shell():
     assert "_sbb_completion" in result.stdout and "complete " in result.stdout
 
 
+def test_install_completion_writes_the_script_and_keeps_the_existing_shell_config(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / ".bashrc").write_text("# mine\nalias ll='ls -l'\n")
+    result = run("--install-completion", "bash")
+    assert result.exit_code == OK, result.output
+    script = tmp_path / ".bash_completions" / "sbb.sh"
+    assert "_sbb_completion" in script.read_text()
+    rc = (tmp_path / ".bashrc").read_text()
+    assert rc.startswith("# mine\nalias ll='ls -l'\n") and f"source '{script}'" in rc
+
+
 def test_completion_completes_commands_and_options():
     env = {"_SBB_COMPLETE": "complete_bash", "COMP_WORDS": "sbb rec", "COMP_CWORD": "1"}
     assert run(env=env).stdout.split() == ["recommend"]
