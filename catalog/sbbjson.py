@@ -182,8 +182,9 @@ def read_export(path: Path) -> Imported:
             continue
         terms = []
         for t_index, term in enumerate(raw.get("vocabulary") or []):
-            if not isinstance(term, dict) or not isinstance(term.get("id"), str) or not isinstance(term.get("label"), str):
-                out.problems.append(Problem(name, 0, f"{where}.vocabulary[{t_index + 1}]", "a term needs `id` and `label` strings"))
+            problem = _term_problem(term)
+            if problem:
+                out.problems.append(Problem(name, 0, f"{where}.vocabulary[{t_index + 1}]", problem))
                 continue
             terms.append({k: term[k] for k in TERM_KEYS if k in term and term[k] not in (None, "")})
         source = ImportedSource(raw["name"], _safe_dir(raw["name"], taken), terms)
@@ -220,6 +221,19 @@ def read_export(path: Path) -> Imported:
             continue
         source.entries.append((tool_id, text))
     return out
+
+
+def _term_problem(term: Any) -> str:
+    """What is wrong with a vocabulary term of the export, or ""."""
+    if not isinstance(term, dict) or not isinstance(term.get("id"), str) or not isinstance(term.get("label"), str):
+        return "a term needs `id` and `label` strings"
+    for key in ("description", "area"):
+        if key in term and term[key] is not None and not isinstance(term[key], str):
+            return f"`{key}` must be a string"
+    for key in ("goals", "aliases"):
+        if key in term and term[key] is not None and not (isinstance(term[key], list) and all(isinstance(v, str) for v in term[key])):
+            return f"`{key}` must be a list of strings"
+    return ""
 
 
 def _vocabulary(sources: list[ImportedSource]) -> Vocabulary:

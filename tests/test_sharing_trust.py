@@ -609,3 +609,33 @@ def test_one_pull_at_a_time(two_agencies):
     assert out.exit_code == PROBLEMS
     assert "another `sbb catalog pull` is running" in out.stderr and str(cache_dir() / "git" / ".pull.lock") in out.stderr
     assert runner.invoke(app, ["catalog", "pull"]).exit_code == OK  # released with the holder
+
+
+@pytest.mark.parametrize("mutate", [
+    lambda d: d.update(entries=[1, "x", None, {"source": "agency-a"}, {"source": "agency-a", "id": "t", "entry": {"name": None}}]),
+    lambda d: d.update(entries=[{"source": "agency-a", "id": "t", "entry": {"name": {"deep": [1, {"x": float("nan")}]}}}]),
+    lambda d: d.update(sources=[{"name": "../../etc"}, {"name": ""}, "plain", {"name": "ok", "vocabulary": "abc"}]),
+    lambda d: d.update(sources={"name": "x"}),
+    lambda d: d["sources"][0].update(vocabulary=[{"id": "t", "label": "T", "goals": "monitoring", "aliases": {"a": 1}}]),
+])
+def test_hostile_sbb_json_gives_problems_never_a_traceback(tmp_path, mutate):
+    _, _, data, _ = federated_export(tmp_path)
+    mutate(data)
+    path = tmp_path / "hostile.json"
+    path.write_text(json.dumps(data))
+    out = runner.invoke(app, ["catalog", "import", "sbb-json", str(path), "--into", str(tmp_path / "out")])
+    assert out.exit_code in (OK, PROBLEMS, 2), out.output
+    assert out.exception is None or isinstance(out.exception, SystemExit), repr(out.exception)
+    for written in (tmp_path / "out").rglob("*"):
+        assert (tmp_path / "out") in written.resolve().parents  # nothing outside the target
+
+
+def test_a_term_of_the_wrong_shape_is_named_and_not_written(tmp_path):
+    _, _, data, _ = federated_export(tmp_path)
+    data["sources"][0]["vocabulary"][0]["goals"] = "monitoring"
+    path = tmp_path / "bad-term.json"
+    path.write_text(json.dumps(data))
+    out = runner.invoke(app, ["catalog", "import", "sbb-json", str(path), "--into", str(tmp_path / "out"), "--check"])
+    assert out.exit_code == PROBLEMS
+    assert "sources[1].vocabulary[1]: `goals` must be a list of strings" in out.stdout
+    assert "unknown capability `tide-gauges`" in out.stdout  # the entries using it are refused too
