@@ -364,7 +364,7 @@ def build_profile(vocabulary, profile_path, capability, hard, soft, country, lev
     if as_of is not None:
         ctx = replace(ctx, today=as_of)
     if any(p.severity == "error" for p in problems):
-        raise fail(problems, "the profile")
+        raise fail(problems, "the profile and its policy packs" if packs or policies else "the profile")
     for p in problems:
         err(str(p))
     return replace(

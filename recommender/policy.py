@@ -314,7 +314,7 @@ class PackReader:
             ids = [x.id for x in items]
             for dup in sorted({i for i in ids if ids.count(i) > 1}):
                 self.problem((what,), f"duplicate id `{dup}`")
-        if not (ladder or gates or prefs or evidence or sections):
+        if not any(data.get(k) for k in ("ladder", "gates", "preferences", "evidence", "sections")):
             self.problem((), "the pack has no rules: give [[ladder]], [[gates]], [[preferences]], [[evidence]] or [[sections]]")
         if any(p.severity == "error" for p in self.problems):
             return None

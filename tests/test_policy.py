@@ -95,6 +95,7 @@ cites = ["rule"]
     assert (32, "sections[1].kind") in found
     assert all(p.file == "mine.toml" for p in problems)
     assert any("did you mean `full_export`" in p.message for p in problems)
+    assert not any("no rules" in p.message for p in problems)  # it has rules; they are wrong
     escape, problems = parse_pack(text.replace('name = "Our agency"', 'name = "Our\\u001b[2Jagency"'), "mine.toml", "mine.toml")
     assert any(p.key == "name" and "U+001B" in p.message for p in problems)
     bad, problems = parse_pack("id = [", "broken.toml", "broken.toml")
@@ -110,6 +111,7 @@ def test_unknown_policy_and_bad_pack_file_exit_2(tmp_path):
     result = run("recommend", *CAT, "-c", "web-analytics", "--policy", str(bad))
     assert result.exit_code == BAD_INPUT
     assert f"{bad}:" in result.output and "Traceback" not in result.output
+    assert "error(s) in the profile and its policy packs" in result.output
 
 
 def test_agid_gates_exclude_proprietary_options_that_fail_any_of_the_five(fixture_catalog):
