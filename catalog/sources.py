@@ -27,7 +27,10 @@ for the run: naming catalogues on the command line replaces the bundled default 
 configured sources. `SBB_NO_CONFIG=1` ignores both files for one run.
 
 Git sources are cloned and updated only by `pull` (the `git` command, into the user cache
-directory, `SBB_CACHE_DIR` overrides it); loading never touches the network.
+directory, `SBB_CACHE_DIR` overrides it); loading never touches the network. Pulling checks
+each fetched commit before checking it out (`catalog.federation.pull_sources`): a commit with
+errors is refused and recorded beside the checkout (`PullState.rejected`), and the source stays
+at its last good commit.
 """
 
 from __future__ import annotations
