@@ -16,7 +16,7 @@ from recommender.policy import Policy, policy_for
 from recommender.profile import Profile, Requirement
 from recommender.provenance import FactProvenance, disputed_passes, facts_read_all
 from recommender.requirements import FAIL, KINDS, PASS, UNKNOWN, Context, Outcome
-from recommender.risks import RISK_WORDS, Risk, assess, build_risks
+from recommender.risks import RISK_DEMANDS, RISK_WORDS, Risk, assess, build_risks
 
 STEPS = ("share", "buy", "build")
 STEP_RANK = {origin: STEPS.index(step) for origin, step in STEP_OF_ORIGIN.items()}
@@ -76,7 +76,7 @@ class Basis:
     """What every option of one recommendation is judged against, worked out once per call:
     the profile's requirements with their kinds, labels and outcome memos."""
 
-    __slots__ = ("requirements", "kinds", "labels", "memos", "context", "demanded", "score_max", "rows", "tool_users", "today")
+    __slots__ = ("requirements", "kinds", "labels", "memos", "context", "demanded", "score_max", "rows", "tool_users", "today", "risk_memo")
 
     def __init__(self, profile: Profile, judge: "Judge | None" = None):
         self.requirements = profile.requirements
@@ -93,6 +93,9 @@ class Basis:
             for i, (r, kind, memo) in enumerate(zip(self.requirements, self.kinds, self.memos))
         )
         self.tool_users: dict[str, int] = {}  # agencies using each tool, counted once per call
+        # The four risks of each option, shared by every call with the same context and the
+        # same integration and residency demands (the only requirements risks read).
+        self.risk_memo: dict = judge.risk_memo(self.context, self.demanded) if judge else {}
 
 
 @dataclass(slots=True)
@@ -168,7 +171,12 @@ class Assessment:
     def risks(self) -> dict[str, Risk]:
         """The four risks for this agency, worked out on first use (they cost more than verdicts)."""
         if not self._risks:
-            self._risks.update(assess(self.tool, self.option, self.basis.context, self.basis.demanded))
+            memo = self.basis.risk_memo
+            key = (self.tool.id, self.option.id)
+            found = memo.get(key)
+            if found is None:
+                found = memo[key] = assess(self.tool, self.option, self.basis.context, self.basis.demanded)
+            self._risks.update(found)
         return self._risks
 
     @property
@@ -390,6 +398,18 @@ class Judge:
         self.catalog = catalog
         self.remember = remember
         self._memos: dict[tuple, dict] = {}
+        self._risk_memos: dict[tuple, dict] = {}
+
+    def risk_memo(self, ctx: Context, demanded: dict) -> dict:
+        """The risk memo for one context and the demands risks read (kept for the last few)."""
+        key = (ctx, tuple((kind, demanded.get(kind)) for kind in RISK_DEMANDS if kind in demanded))
+        memo = self._risk_memos.pop(key, None)
+        if memo is None:
+            memo = {}
+            while len(self._risk_memos) >= 4:
+                self._risk_memos.pop(next(iter(self._risk_memos)))
+        self._risk_memos[key] = memo
+        return memo
 
     def memo(self, req: Requirement, ctx: Context) -> dict:
         """The outcome memo of one requirement (kind, value) in one context."""

@@ -18,7 +18,8 @@ RISK_WORDS = {
     "platform_control": "platform-control",
     "system_integration": "system-integration",
 }
-ENDING_SOON = timedelta(days=365)  # an end date within this is a platform-control risk
+ENDING_SOON = timedelta(days=365)
+RISK_DEMANDS = ("api", "webhooks", "sso", "residency")  # the requirement kinds risks read  # an end date within this is a platform-control risk
 
 
 def _sentence(text: str) -> str:

@@ -14,6 +14,7 @@ from recommender.cli import app
 from recommender.engine import BUILD, FITS, FITS_IF_RESOURCED, TO_VERIFY, recommend
 from recommender.exits import BAD_INPUT, OK, ONLY_BUILD
 from recommender.render import to_json, to_markdown, to_record, to_table
+from recommender.profile import Requirement
 from tests.conftest import profile
 
 ANSWER_CATALOG = Path(__file__).parent / "fixtures" / "answer-catalog"
@@ -318,3 +319,20 @@ def test_strict_table_says_unverified_not_failing(forms):
     text = to_table(recommend(forms, p.without("eligible"), strict=True))
     assert "No share or buy option is verified to meet the hard requirements: 6 removed under --strict" in text
     assert "No share or buy option meets the hard requirements." not in text
+
+
+def test_a_judge_reuses_risks_only_while_what_risks_read_is_unchanged(forms):
+    from recommender.engine import Judge
+
+    judge = Judge(forms)
+    base = council()
+    first = judge.recommend(base)
+    cloud = next(a for a in first.options if a.key == "cloud-forms/cloud")
+    assert cloud.risks["data_control"].level == "high"  # AI assistant outside the required AU
+    # A preference that risks do not read: the same risks, from the memo.
+    again = judge.recommend(base.with_requirement(Requirement("max_exit_cost", "medium", False, 2)))
+    assert next(a for a in again.options if a.key == "cloud-forms/cloud").risks == cloud.risks
+    # Residency no longer demanded: the exception is no longer outside a requirement.
+    wider = judge.recommend(base.without("residency"))
+    assert next(a for a in wider.options if a.key == "cloud-forms/cloud").risks["data_control"].level == "medium"
+    assert recommend(forms, base.without("residency")).options[0].risks == wider.options[0].risks
