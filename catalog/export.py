@@ -5,11 +5,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from catalog.model import Option, Tool
+from catalog.model import Option, SecurityAssessment, Tool
 from catalog.schema import SECTIONS
 
 
+def assessment_data(a: SecurityAssessment) -> dict:
+    """A security assessment as the `{scheme, level, scope, source}` table the schema reads."""
+    return {"scheme": a.scheme, "level": a.level, "scope": a.scope, **({"source": a.source.id} if a.source else {})}
+
+
 def plain_value(value: Any) -> Any:
+    if isinstance(value, SecurityAssessment):
+        return assessment_data(value)
     if isinstance(value, tuple):
         return [plain_value(v) for v in value]
     if isinstance(value, date):
@@ -98,10 +105,7 @@ def tool_to_toml_data(tool: Tool) -> dict:
                 if name == "residency_exceptions":
                     value = [{"country": c, "feature": f} for c, f in value]
                 elif name == "assessments":
-                    value = [
-                        {"scheme": a.scheme, "level": a.level, "scope": a.scope, **({"source": a.source.id} if a.source else {})}
-                        for a in value
-                    ]
+                    value = [assessment_data(a) for a in value]
                 table[name] = plain_value(value) if not isinstance(value, date) else value
                 ids = [s.id for s in fact.sources if s.id in {t.id for t in tool.sources}]
                 if ids and tuple(fact.sources) != tuple(tool.sources):  # citing every source is the default

@@ -97,3 +97,20 @@ def test_export_writes_assessments_back(tmp_path):
     data = tool_to_toml_data(result.catalog.tools["secure-forms"])
     assessments = data["options"][0]["assurance"]["assessments"]
     assert assessments[0] == {"scheme": "irap", "level": "protected", "scope": "service", "source": "irap"}
+
+
+def test_json_and_csv_exports_carry_assessments(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from recommender.cli import app
+
+    load(tmp_path)
+    runner = CliRunner()
+    out = runner.invoke(app, ["catalog", "export", "-f", "json", "--catalog", str(tmp_path)])
+    assert out.exit_code == 0, out.output
+    assert '"scheme": "irap"' in out.stdout and json.loads(out.stdout)
+    csv = runner.invoke(app, ["catalog", "export", "-f", "csv", "--catalog", str(tmp_path)])
+    assert csv.exit_code == 0, csv.output
+    assert "assurance.assessments" in csv.stdout and "irap" in csv.stdout
