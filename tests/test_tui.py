@@ -24,6 +24,8 @@ HERE = Path(__file__).parent
 FIXTURE = HERE / "fixtures" / "catalog"
 SIZE = (120, 40)
 
+pytestmark = pytest.mark.tui
+
 
 @pytest.fixture(scope="module")
 def fixture_loaded():
@@ -323,9 +325,10 @@ async def test_save_never_overwrites_without_asking(fixture_loaded, tmp_path):
     app = SbbApp(loaded=fixture_loaded, profile=fixture_profile())
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
+        await pilot.press("ctrl+s")
+        dialog = app.screen
+        dialog.query_one("#path").value = str(target)
         for answer in ("n", "y"):
-            await pilot.press("ctrl+s")
-            app.screen.query_one("#path").value = str(target)
             await pilot.press("enter")
             await pilot.pause()
             assert isinstance(app.screen, ConfirmScreen)
@@ -333,6 +336,9 @@ async def test_save_never_overwrites_without_asking(fixture_loaded, tmp_path):
             await pilot.pause()
             if answer == "n":
                 assert target.read_text() == "keep me\n"
+                assert app.screen is dialog  # still open, with the name typed, to choose another
+                assert "Kept" in str(dialog.query_one("#problem").render())
+        assert app.screen is app.walk
     assert "web-analytics" in target.read_text()
 
 

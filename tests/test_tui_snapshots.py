@@ -14,6 +14,8 @@ from tui.main import SbbApp
 FIXTURE = Path(__file__).parent / "fixtures" / "catalog"
 SIZE = (80, 24)
 
+pytestmark = pytest.mark.tui
+
 
 @pytest.fixture(scope="module")
 def loaded():
@@ -69,4 +71,25 @@ def test_snapshot_option_detail(snap_compare, loaded):
         app.open_detail("opt:alpha-analytics/self-hosted")
         await pilot.pause()
 
-    assert snap_compare(app, terminal_size=(100, 40), run_before=before)
+    assert snap_compare(app, terminal_size=SIZE, run_before=before)
+
+
+def test_snapshot_compare(snap_compare, loaded):
+    app = SbbApp(loaded=loaded, profile=profile())
+
+    async def before(pilot):
+        await settle(pilot)
+        results = app.walk.query_one("#results-list")
+        app.open_compare(results.assessment("opt:alpha-analytics/self-hosted"), results.assessment("opt:alpha-analytics/cloud"))
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=before)
+
+
+def test_snapshot_help(snap_compare, loaded):
+    async def before(pilot):
+        await settle(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+
+    assert snap_compare(SbbApp(loaded=loaded, profile=profile()), terminal_size=SIZE, run_before=before)

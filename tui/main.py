@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import textwrap
 import time
 from functools import partial
 from dataclasses import replace
@@ -13,7 +15,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import (
     Footer,
     Input,
@@ -31,9 +33,9 @@ from catalog.schema import GOV_LEVELS
 from catalog.vocabulary import GOALS
 from recommender.engine import Judge
 from recommender.exits import BAD_INPUT, OK
-from catalog.files import FileExists, write_atomic
+from catalog.files import write_atomic
 from recommender.profile import CAPACITY, STANCES, Profile, Requirement, read_profile
-from recommender.render import FORMATS
+from recommender.render import FORMATS, one_line
 from recommender.requirements import KINDS
 from recommender.stance import STANCE_LINES
 from tui.screens import (
@@ -41,14 +43,15 @@ from tui.screens import (
     ConfirmScreen,
     DocumentScreen,
     ErrorScreen,
+    QuitScreen,
     SaveScreen,
     build_document,
-    compare_table,
+    compare_document,
     option_document,
-    resolve,
 )
 from tui.text import lit
-from tui.widgets import CheckList, RequirementList, ResultsList
+from tui.help import HelpScreen, legend
+from tui.widgets import CheckList, RequirementList, ResultsList, SearchBox
 
 STEPS = ("what", "constraints", "context", "building", "results")
 STEP_TITLES = {
@@ -63,12 +66,20 @@ CONSTRAINT_GROUPS = [
     ("Lock-in", ("open_source", "open_standards", "independent_providers", "max_exit_cost", "maintained")),
     ("Integration", ("api", "webhooks", "sso", "provisioning")),
     ("Assurance", ("certifications", "accessibility", "archiving")),
+    ("Resourcing (also on step 3)", ("max_ops_effort", "skills")),
     ("Cost and reuse", ("max_cost_band", "cost_models", "min_agencies", "reviewed_within_months")),
 ]
 CONTEXT_KINDS = ("max_ops_effort", "skills")
 # Kinds the walk asks elsewhere or the engine adds itself.
 _ASKED = {"capabilities", "eligible", *CONTEXT_KINDS, *(k for _, kinds in CONSTRAINT_GROUPS for k in kinds)}
 CAPABILITY_ROWS = 40
+WIDE = 170
+"""Columns from which the what-if panel sits beside the results (below that, under them, so
+option names keep the whole width)."""
+TALL = 32
+"""Rows from which the step tabs are shown (below, the count line names the step)."""
+MIN_SIZE = (64, 18)
+"""Below this the walk cannot show its parts: a notice says so instead."""
 STEP_FOCUS = {
     "what": "#cap-search",
     "constraints": "#constraint-list",
@@ -89,21 +100,31 @@ class WalkScreen(Screen):
 
     AUTO_FOCUS = None  # each step focuses its own first control; auto-focus would pull back to step 1
 
+    def __init__(self, initial: str = "what", **kwargs):
+        super().__init__(**kwargs)
+        self.initial = initial
+
     def compose(self) -> ComposeResult:
         yield Static(Text("reading the catalogue…"), id="count")
-        with TabbedContent(id="steps", initial="what"):
+        with TabbedContent(id="steps", initial=self.initial):
             with TabPane(STEP_TITLES["what"], id="what"):
-                yield Static("Type to search capabilities (typos are fine); space or click selects; goals narrow the list.", classes="help")
+                yield Static(
+                    "Type to search capabilities (typos are fine): enter selects the best match, ↓ moves into the list, "
+                    "space ticks; goals narrow the list. ? help",
+                    classes="help",
+                )
                 with Horizontal(classes="columns"):
                     with Vertical(id="goals-box"):
                         yield Label("Agency goals")
                         yield CheckList(id="goals")
                     with Vertical(id="caps-box"):
-                        yield Input(placeholder="search capabilities, e.g. web analtyics", id="cap-search")
+                        yield SearchBox(placeholder="search capabilities, e.g. web analtyics", id="cap-search")
                         yield CheckList(id="capabilities")
+                yield Static(id="what-about", classes="about")
             with TabPane(STEP_TITLES["constraints"], id="constraints"):
-                yield Static("space: off → must → prefer · h hard/soft · +/- weight · e edit value", classes="help")
+                yield Static("space or enter: off → must → prefer · h must/prefer · +/- weight · e edit value · x off · ? help", classes="help")
                 yield RequirementList(constraint_groups(), id="constraint-list")
+                yield Static(id="constraints-about", classes="about")
             with TabPane(STEP_TITLES["context"], id="context"):
                 with VerticalScroll():
                     yield Label("ICT stance: who does access, monitoring, development, use, support, servers")
@@ -120,6 +141,7 @@ class WalkScreen(Screen):
                         yield Input(placeholder="skills, e.g. python, docker", id="skills")
                     yield Label("Resourcing requirements")
                     yield RequirementList([("", CONTEXT_KINDS)], id="context-list")
+                    yield Static(id="context-about", classes="about")
             with TabPane(STEP_TITLES["building"], id="building"):
                 with VerticalScroll():
                     yield Static(
@@ -133,23 +155,72 @@ class WalkScreen(Screen):
                     yield OptionList(id="unique-list")
                     yield Static(id="build-status")
             with TabPane(STEP_TITLES["results"], id="results"):
+                yield Static(id="answer")
                 with Horizontal(id="results-body"):
                     with Vertical(id="results-left"):
+                        yield Static(id="legend")
                         yield Static(id="results-header")
                         yield ResultsList(id="results-list")
                         yield Static(id="option-summary")
                     with Vertical(id="results-right"):
                         yield Static(id="insight")
                         yield RequirementList(None, id="whatif")
-        yield Footer()
+        yield Footer(show_command_palette=False, compact=True)
+        yield Static(id="too-small")
 
     def on_mount(self) -> None:
         self.app.start()
 
+    def on_descendant_focus(self, event) -> None:
+        """The line under the results describes the row of the list in focus."""
+        self.app.focus_moved(event.widget)
+
     def on_resize(self, event) -> None:
-        """Side by side when wide, stacked when narrow (80 columns)."""
-        self.set_class(event.size.width < 120, "narrow")
+        """Side by side when very wide, else stacked (names keep the whole width)."""
+        self.set_class(event.size.width < WIDE, "narrow")
+        self.set_class(event.size.height < TALL, "short")  # the step tabs give way; the count line names the step
+        self.app.set_count()
+        small = event.size.width < MIN_SIZE[0] or event.size.height < MIN_SIZE[1]
+        self.set_class(small, "too-small")
+        if small:
+            self.query_one("#too-small", Static).update(
+                Text(
+                    f"The window is {event.size.width}×{event.size.height}: sharebuybuild needs at least "
+                    f"{MIN_SIZE[0]}×{MIN_SIZE[1]}.\nMake it larger (or the font smaller); ctrl+q quits.",
+                    style="bold",
+                )
+            )
         self.app.refresh_results()
+
+
+def answer_text(rec, width: int) -> Text:
+    """The answer in one headline, with the conditions under which it holds (each indented)."""
+    answer = rec.answer
+    text = Text("Answer:", style="bold reverse")
+    text.append(" ")
+    text.append_text(lit(answer.headline, "bold"))
+    for condition in answer.conditions:
+        lines = textwrap.wrap(one_line(condition), max(20, width - 4)) or [""]
+        text.append("\n • " + "\n   ".join(lines))
+    return text
+
+
+def requirement_text(kind: str, profile: Profile) -> Text:
+    """What a requirement means, how it is set now, and (for eligibility) why it is there."""
+    spec = KINDS[kind]
+    req = profile.get(kind)
+    text = lit(req.label if req else spec.label, "bold")
+    text.append(" — ")
+    text.append_text(lit(spec.doc))
+    if kind == "eligible" and req is None:
+        text.append(" Added as a must because the country is set (step 3).", style="italic")
+    elif req is None:
+        text.append("  Off (space: must).", style="italic")
+    elif req.hard:
+        text.append("  Must: failing it removes an option (h: prefer).", style="italic")
+    else:
+        text.append(f"  Prefer ×{req.weight}: {req.weight} point(s) when met (+/-: weight).", style="italic")
+    return text
 
 
 def update_if_changed(widget: Static, text: Text) -> None:
@@ -164,14 +235,15 @@ def update_if_changed(widget: Static, text: Text) -> None:
 class SbbApp(App[int]):
     """sharebuybuild in the terminal: share, buy, or (last resort) build."""
 
-    CSS_PATH = "sbb.tcss"
+    CSS_PATH = Path(__file__).parent / "sbb.tcss"  # absolute: subclasses elsewhere find it too
     TITLE = "sharebuybuild"
     BINDINGS = [
-        Binding("ctrl+n", "next", "Next", priority=True, tooltip="Next step."),
-        Binding("escape", "back", "Back", tooltip="Previous step."),
-        Binding("ctrl+s", "save_profile", "Save profile", priority=True, tooltip="Save the profile as TOML."),
-        Binding("ctrl+r", "save_report", "Report", priority=True, tooltip="Save the report (Markdown, JSON, decision record)."),
-        Binding("ctrl+q", "quit", "Quit", priority=True, tooltip="Leave sharebuybuild."),
+        Binding("ctrl+n", "next", "Next", priority=True, tooltip="Next step.", id="next"),
+        Binding("escape", "back", "Back", tooltip="Previous step (or close the keys panel).", id="back"),
+        Binding("question_mark,f1", "help", "Help", key_display="?", tooltip="What each step, requirement, risk and mark means.", id="help"),
+        Binding("ctrl+r", "save_report", "Report", priority=True, tooltip="Save the report (Markdown, JSON, decision record).", id="report"),
+        Binding("ctrl+s", "save_profile", "Save", priority=True, tooltip="Save the profile as TOML.", id="save"),
+        Binding("ctrl+q", "quit", "Quit", priority=True, tooltip="Leave sharebuybuild (asks first if answers are not saved).", id="quit"),
     ]
 
     profile: Profile
@@ -186,6 +258,10 @@ class SbbApp(App[int]):
         self._loaded = loaded
         self.profile = profile or Profile()
         self._start_profile = profile
+        self.saved_profile: Profile = self.profile
+        """The answers as last read or saved: quitting with others asks first."""
+        self.stale_generation = -1
+        """The answer whose "(updating…)" is on screen because it was slow to come."""
         self.strict = strict
         self.catalog = None
         self.judge: Judge | None = None  # remembers verdicts between answers
@@ -207,23 +283,47 @@ class SbbApp(App[int]):
         return app.exit_code
 
     def get_default_screen(self) -> Screen:
-        self.walk = WalkScreen()
+        # A profile opens straight on its results: the walk is built on that step, never step 1 first.
+        opens_on_results = self.profile_path is not None or bool(self._start_profile and self._start_profile.requirements)
+        self.walk = WalkScreen("results" if opens_on_results else "what")
         return self.walk
 
     def check_action(self, action: str, parameters) -> bool | None:
         """Step keys only on the walk itself (hidden on detail pages and dialogs)."""
         if action in ("next", "back") and not isinstance(self.screen, WalkScreen):
             return False
-        if action in ("save_profile", "save_report") and isinstance(self.screen, ErrorScreen):
+        if action == "next" and self.current_step() == "results":
+            return False  # the last step: no next
+        if action == "back" and self.current_step() == "what" and not self.screen.query("HelpPanel"):
+            return False  # the first step: nothing to go back to
+        if action in ("save_profile", "save_report", "help") and isinstance(self.screen, ErrorScreen):
             return False  # nothing to save: the catalogue could not be read
+        if action == "help" and isinstance(self.screen, (HelpScreen, ModalScreen)):
+            return False
         return True
 
+    def action_help(self) -> None:
+        """The help screen: steps, requirement kinds, risks, marks and keys."""
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
     async def action_quit(self) -> None:
-        """Leave; from the error screen with the bad-input exit code, as `sbb recommend` would."""
+        """Leave; from the error screen with the bad-input exit code, as `sbb recommend` would.
+        With answers not saved as a profile, ask first."""
         if isinstance(self.screen, ErrorScreen):
             self.action_quit_bad_input()
-        else:
+            return
+        if isinstance(self.screen, QuitScreen):
+            return
+        if self.catalog is None or self.profile == self.saved_profile:
             self.exit()
+            return
+
+        def answer(leave: bool | None) -> None:
+            if leave:
+                self.exit()
+
+        self.push_screen(QuitScreen(), answer)
 
     # -- catalogue -----------------------------------------------------------------------------
     def start(self) -> None:
@@ -262,12 +362,14 @@ class SbbApp(App[int]):
                 return
             self._start_profile = read
         start = self._start_profile or self.profile
+        self.saved_profile = start
         self.walk.query_one("#goals", CheckList).set_items([(g, Text(g)) for g in GOALS], list(start.goals))
-        self.update_profile(self._start_profile or self.profile)
+        self.update_profile(start)
         self.fill_capabilities()
         self.sync_context()
-        if self._start_profile is not None and self._start_profile.requirements:
-            self.go("results")
+        wanted = "results" if start.requirements else "what"
+        if self.current_step() != wanted:
+            self.go(wanted)
 
     def _painted(self) -> None:
         if self.first_paint is None:
@@ -297,7 +399,8 @@ class SbbApp(App[int]):
     def mark_stale(self, generation: int) -> None:
         """Show that the count is being worked out, if that answer has not arrived yet."""
         if generation == self.generation and (self.rec is None or self.shown_count != generation):
-            self.set_count(stale=True)
+            self.stale_generation = generation
+            self.set_count()
 
     @work(thread=True, exclusive=True, group="engine")
     def run_engine(self, profile: Profile, generation: int) -> None:
@@ -325,21 +428,27 @@ class SbbApp(App[int]):
         except NoMatches:
             return "what"
 
-    def set_count(self, stale: bool = False) -> None:
-        """The live count line."""
+    def set_count(self) -> None:
+        """The live count line; "(updating…)" only while a slow answer is still being worked out."""
+        stale = self.stale_generation == self.generation and self.shown_count != self.generation
         line = Text()
         step = self.current_step()
-        line.append(f" Step {STEPS.index(step) + 1}/5 ", style="reverse")
+        line.append(f" Step {STEP_TITLES[step].replace(' ', '/5 ', 1)} ", style="reverse")
         line.append(" ")
         if self.rec is None:
-            line.append("counting…")
+            line.append("counting…" if self.catalog is not None else "reading the catalogue…")
         else:
-            line.append(self.rec.summary(), style="bold")
-            line.append(f"  of {self.rec.total_options} in the catalogue")
+            summary = self.rec.summary()
+            if len(line.plain) + len(summary) > self.walk.size.width - 2:
+                summary = re.sub(r" \(\d+ share · \d+ buy\)", "", summary)  # each row names its step
+            line.append(summary, style="bold")
+            of = f"  of {self.rec.total_options} in the catalogue"
+            if len(line.plain) + len(of) + 14 <= self.walk.size.width:  # room kept for strict and updating
+                line.append(of)
             if self.rec.strict:
                 line.append(" · strict")
         if stale and self.rec is not None:
-            line.append("  (updating…)", style="dim")
+            line.append("  (updating…)", style="italic")
         update_if_changed(self.walk.query_one("#count", Static), line)
 
     def refresh_results(self) -> None:
@@ -353,6 +462,9 @@ class SbbApp(App[int]):
         self.shown_generation = self.generation
         self.call_after_refresh(self._answer_shown, self.generation)
         update_if_changed(walk.query_one("#insight", Static), self.insight())
+        update_if_changed(walk.query_one("#answer", Static), answer_text(self.rec, walk.size.width - 2))
+        width = results.scrollable_content_region.width or walk.size.width
+        update_if_changed(walk.query_one("#legend", Static), Text("\n".join(legend(width)), style="dim"))
         self.show_summary()
 
     def _answer_shown(self, generation: int) -> None:
@@ -361,14 +473,15 @@ class SbbApp(App[int]):
 
     def insight(self) -> Text:
         """The what-if panel's title: which hard requirement costs the most."""
-        out = Text("What-if ", style="bold")
-        out.append("(h hard/soft · +/- weight · space cycle)\n", style="dim")
+        out = Text("What-if: ", style="bold")
         costly = [r for r in self.rec.relaxation if r.removes]
         if costly:
             top = costly[0]
             out.append("Costliest: ")
             out.append_text(lit(top.requirement.label, "bold"))
             out.append(f" alone removes {top.removes}")
+            if top.requirement.kind == "eligible" and self.profile.get("eligible") is None:
+                out.append(" (added because the country is set)", style="dim")
         elif self.rec.relaxation:
             out.append("No single hard requirement alone removes an option.")
         else:
@@ -377,20 +490,76 @@ class SbbApp(App[int]):
 
     @on(OptionList.OptionHighlighted, "#results-list")
     def show_summary(self) -> None:
-        """One line about the highlighted option under the list."""
+        """Under the list: the highlighted option's whole name and summary, or what blocks it."""
         results = self.walk.query_one(ResultsList)
         option = results.highlighted_option
         a = results.assessment(option.id) if option else None
         summary = self.walk.query_one("#option-summary", Static)
         if a is None:
-            update_if_changed(summary, Text("enter: detail · space: mark · c: compare", style="dim"))
+            text = Text("enter: open · space: mark · c: compare · ? help", style="dim")
+            if option is not None and option.id == "build" and self.rec.build:
+                text = Text("Build (custom development), the last resort: enter shows why, what to build on, its risks.")
+            update_if_changed(summary, text)
             return
-        text = lit(a.tool.summary)
+        text = lit(a.name, "bold")
         blocking = a.failed + (a.unknown if self.rec.strict else ())
         if blocking:
-            text = Text("Blocked by ", style="bold")
+            text.append(" — blocked by ")
             text.append_text(lit("; ".join(f"{v.label}: {v.fact}" for v in blocking)))
+        elif a.tool.summary:
+            text.append(" — ")
+            text.append_text(lit(a.tool.summary))
         update_if_changed(summary, text)
+
+    @on(OptionList.OptionHighlighted, "#whatif")
+    @on(OptionList.OptionHighlighted, "#constraint-list")
+    @on(OptionList.OptionHighlighted, "#context-list")
+    def describe_requirement(self, event: OptionList.OptionHighlighted) -> None:
+        """Under a requirement list: what the highlighted requirement means and how it is set."""
+        kind = event.option.id
+        if kind not in KINDS:
+            return
+        target = {"whatif": "#option-summary", "constraint-list": "#constraints-about", "context-list": "#context-about"}[event.option_list.id]
+        update_if_changed(self.walk.query_one(target, Static), requirement_text(kind, self.profile))
+
+    def focus_moved(self, widget) -> None:
+        """The line under the results follows the list in focus."""
+        if widget.id == "results-list" and self.rec is not None:
+            self.show_summary()
+        elif widget.id in ("goals", "capabilities"):
+            self.describe_in(widget)
+        elif widget.id == "whatif":
+            kind = widget.current
+            if kind:
+                update_if_changed(self.walk.query_one("#option-summary", Static), requirement_text(kind, self.profile))
+
+    @on(OptionList.OptionHighlighted, "#goals")
+    @on(OptionList.OptionHighlighted, "#capabilities")
+    def describe_choice(self, event: OptionList.OptionHighlighted) -> None:
+        """Under step 1: what the highlighted goal covers, or the capability's description."""
+        focused = self.walk.focused
+        if focused is not event.option_list and focused is not None and focused.id in ("goals", "capabilities"):
+            return  # describe the list the person is in, not one redrawn beside it
+        self.describe_in(event.option_list)
+
+    def describe_in(self, check_list: CheckList) -> None:
+        """Describe the highlighted goal or capability of a step-1 list."""
+        option = check_list.highlighted_option
+        if self.catalog is None or option is None:
+            return
+        value = option.id
+        vocabulary = self.catalog.vocabulary
+        if check_list.id == "goals":
+            caps = [c.label for c in vocabulary.capabilities.values() if value in c.goals]
+            text = Text(f"Goal {value}: ", style="bold")
+            text.append_text(lit("capabilities such as " + ", ".join(caps) if caps else "no capability in the catalogue serves it yet"))
+        else:
+            cap = vocabulary.capabilities.get(value)
+            text = lit(cap.label if cap else value, "bold")
+            if cap and cap.description:
+                text.append(" — ")
+                text.append_text(lit(cap.description))
+        update_if_changed(self.walk.query_one("#what-about", Static), text)
 
     # -- steps -------------------------------------------------------------------------------------
     def go(self, step: str) -> None:
@@ -406,7 +575,10 @@ class SbbApp(App[int]):
             self.go(STEPS[STEPS.index(step) + 1])
 
     def action_back(self) -> None:
-        """Previous step."""
+        """Close the keys panel if it is open; otherwise the previous step."""
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+            return
         step = self.current_step()
         if step != "what":
             self.go(STEPS[STEPS.index(step) - 1])
@@ -417,7 +589,7 @@ class SbbApp(App[int]):
         step = event.pane.id
         if not self.walk.is_attached or not self.walk.query("#count") or step != self.current_step():
             return  # a late message for a step already left
-        self.set_count(stale=self.shown_generation != self.generation and step == "results")
+        self.set_count()
         self.refresh_requirement_rows(step)
         if step == "what":
             self.fill_capabilities()
@@ -582,21 +754,31 @@ class SbbApp(App[int]):
             return
         stance = self.rec.profile.context.stance
         if option_id == "build" and self.rec.build:
-            self.push_screen(DocumentScreen("Build (last resort)", build_document(self.rec)))
+            self.push_screen(DocumentScreen("Build (last resort)", build_document(self.rec, self.no_color)))
             return
         a = self.walk.query_one(ResultsList).assessment(option_id)
         if a is not None:
-            self.push_screen(DocumentScreen(f"{a.name} — {a.step}", option_document(a, stance, self.rec.home)))
+            self.push_screen(DocumentScreen(f"{a.name} — {a.step}", option_document(a, stance, self.rec.home, self.no_color)))
 
     def open_compare(self, a, b) -> None:
         """Two options side by side."""
-        self.push_screen(DocumentScreen(f"Compare: {a.name}  ·  {b.name}", compare_table(a, b, self.profile.context.stance)))
+        self.push_screen(DocumentScreen(f"Compare: A {a.name}  ·  B {b.name}", compare_document(a, b, self.profile.context.stance, self.no_color)))
 
     def action_save_profile(self) -> None:
         """Save the profile as TOML: `sbb recommend --profile FILE` gives the same answer."""
         if self.catalog is None:
             return
-        self.push_screen(SaveScreen("profile (TOML)", "profile.toml"), lambda got: got and self.save(got[0], self.profile.to_toml(), "profile"))
+        profile = self.profile
+
+        def write(path: Path, _format: str, overwrite: bool) -> None:
+            write_atomic(path, profile.to_toml(), overwrite=overwrite)
+
+        def saved(path: Path | None) -> None:
+            if path is not None:
+                self.saved_profile = profile
+                self.notify(f"Saved the profile to {path}", markup=False)
+
+        self.push_screen(SaveScreen("profile (TOML)", "profile.toml", write), saved)
 
     def action_save_report(self) -> None:
         """Save the report as Markdown, JSON or a decision record."""
@@ -604,39 +786,14 @@ class SbbApp(App[int]):
             return
         rec = self.rec
 
-        def chosen(got) -> None:
-            if got:
-                path, fmt = got
-                self.save(path, FORMATS[fmt](rec), f"{fmt} report")
+        def write(path: Path, fmt: str, overwrite: bool) -> None:
+            write_atomic(path, FORMATS[fmt](rec), overwrite=overwrite)
 
-        self.push_screen(SaveScreen("report", REPORT_FILES["markdown"], tuple(REPORT_FILES)), chosen)
+        def saved(path: Path | None) -> None:
+            if path is not None:
+                self.notify(f"Saved the report to {path}", markup=False)
 
-    def save(self, path_text: str, text: str, what: str) -> None:
-        """Write a file; an existing one is replaced only after the user says so."""
-        path = resolve(path_text)
-        try:
-            write_atomic(path, text)
-        except FileExists:
-            def answer(replace_it: bool | None) -> None:
-                if replace_it:
-                    self.write(path, text, what, overwrite=True)
-                else:
-                    self.notify(f"Kept {path}; nothing written.", markup=False)
-
-            self.push_screen(ConfirmScreen(f"{path} exists. Replace it?"), answer)
-            return
-        except OSError as exc:
-            self.notify(f"Cannot write {path}: {exc.strerror or exc}", severity="error", markup=False)
-            return
-        self.notify(f"Saved {what} to {path}", markup=False)
-
-    def write(self, path: Path, text: str, what: str, overwrite: bool) -> None:
-        try:
-            write_atomic(path, text, overwrite=overwrite)
-        except OSError as exc:
-            self.notify(f"Cannot write {path}: {exc.strerror or exc}", severity="error", markup=False)
-            return
-        self.notify(f"Saved {what} to {path}", markup=False)
+        self.push_screen(SaveScreen("report", REPORT_FILES["markdown"], write, tuple(REPORT_FILES)), saved)
 
     def action_toggle_strict(self) -> None:
         """Strict: options whose hard requirements are unknown are excluded, not 'to verify'."""

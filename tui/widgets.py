@@ -7,13 +7,13 @@ from dataclasses import replace
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import OptionList
+from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from recommender.engine import TIER_WORDS, TIERS
 from recommender.profile import Profile, Requirement, parse_flag_value
 from recommender.requirements import KINDS
-from tui.text import header_row, lit, near_row, option_row
+from tui.text import ROW_EXTRA, TIER_MEANING, distinct_names, fit, header_row, lit, near_row, option_row, short_name
 
 # Value a requirement takes when switched on; kinds absent here ask for a value first.
 DEFAULT_VALUES = {
@@ -143,52 +143,81 @@ class RequirementList(OptionList):
         else:
             self.app.update_profile(self.profile.without(kind))
 
+    def label(self, kind: str) -> str:
+        req = self.profile.get(kind)
+        return req.label if req else KINDS[kind].label
+
     def action_flip(self) -> None:
         """Flip hard ↔ soft (what-if)."""
         kind = self.current
-        req = self.profile.get(kind) if kind else None
-        if req is not None:
-            self.app.update_profile(self.profile.with_requirement(replace(req, hard=not req.hard)))
+        if kind is None:
+            self.app.notify("Put the cursor on a requirement first.", markup=False, timeout=3)
+            return
+        req = self.profile.get(kind)
+        if req is None:
+            self.app.notify(f"“{self.label(kind)}” is off: space switches it on as a must first.", markup=False, timeout=4)
+            return
+        self.app.update_profile(self.profile.with_requirement(replace(req, hard=not req.hard)))
+        now = "a must (hard)" if not req.hard else f"a preference (×{req.weight})"
+        self.app.notify(f"“{req.label}” is now {now}.", markup=False, timeout=3)
 
     def action_weight(self, step: int) -> None:
-        """Change a preference's weight; a hard requirement becomes a preference first."""
+        """Change a preference's weight; a must is never weakened by it (h makes it a preference)."""
         kind = self.current
         req = self.profile.get(kind) if kind else None
         if req is None:
+            what = f"“{self.label(kind)}” is off" if kind else "No requirement here"
+            self.app.notify(f"{what}: + and - weigh a preference. Space switches it on.", markup=False, timeout=4)
             return
-        weight = req.weight if not req.hard else 1
-        weight = min(WEIGHT_MAX, max(WEIGHT_MIN, weight + (step if not req.hard else 0)))
-        self.app.update_profile(self.profile.with_requirement(replace(req, hard=False, weight=weight)))
+        if req.hard:
+            self.app.notify(
+                f"“{req.label}” is a must: + and - weigh preferences only. Press h to make it a preference first.",
+                markup=False,
+                timeout=5,
+            )
+            return
+        weight = min(WEIGHT_MAX, max(WEIGHT_MIN, req.weight + step))
+        if weight == req.weight:
+            limit = "highest" if step > 0 else "lowest"
+            self.app.notify(f"“{req.label}” is already at the {limit} weight (×{weight}).", markup=False, timeout=3)
+            return
+        self.app.update_profile(self.profile.with_requirement(replace(req, weight=weight)))
 
     def action_remove(self) -> None:
         """Switch the requirement off."""
         kind = self.current
         if kind and self.profile.get(kind) is not None:
             self.app.update_profile(self.profile.without(kind))
+        elif kind:
+            self.app.notify(f"“{self.label(kind)}” is already off.", markup=False, timeout=3)
 
     def action_edit(self) -> None:
-        """Ask for the value in the same syntax as the command line."""
+        """Ask for the value in the same syntax as the command line; a bad value keeps the dialog open."""
         from tui.screens import ValueScreen
 
         kind = self.current
         if kind is None:
+            self.app.notify("Put the cursor on a requirement first.", markup=False, timeout=3)
             return
         req = self.profile.get(kind)
         start = value_text(req.value) if req else ""
 
-        def done(text: str | None) -> None:
-            if text is None:
-                return
+        def check(text: str):
+            """The value, or the problems to show in the dialog."""
             value, problems = parse_flag_value(kind, text, self.app.catalog.vocabulary, kind)
-            errors = [p for p in problems if p.severity == "error"]
+            errors = [p.message for p in problems if p.severity == "error"]
             if value is None or errors:
-                self.app.notify("; ".join(p.message for p in errors) or "not a valid value", severity="error", markup=False)
+                return None, "; ".join(errors) or "not a valid value"
+            return value, ""
+
+        def done(value) -> None:
+            if value is None:
                 return
             current = self.profile.get(kind)
             hard, weight = (current.hard, current.weight) if current else (True, 1)
             self.app.update_profile(self.profile.with_requirement(Requirement(kind, value, hard, weight)))
 
-        self.app.push_screen(ValueScreen(kind, start), done)
+        self.app.push_screen(ValueScreen(kind, start, check), done)
 
 
 class ResultsList(OptionList):
@@ -207,27 +236,42 @@ class ResultsList(OptionList):
         super().__init__(**kwargs)
         self.marked: list[str] = []
         self.rec = None
+        self.full_names: dict[str, str] = {}
+        """Row id → the option's whole name (rows may show it shortened)."""
 
     def name_width(self) -> int:
-        return max(16, self.scrollable_content_region.width - 31)
+        return max(16, self.scrollable_content_region.width - ROW_EXTRA)
 
     def show(self, rec) -> None:
         """Replace the rows with this recommendation's window, keeping the highlight."""
         self.rec = rec
         highlighted = self.highlighted_option.id if self.highlighted_option else None
         width = self.name_width()
+        mono = self.app.no_color
         known = {a.key for a in rec.options} | {a.key for a in rec.near_misses}
         self.marked = [k for k in self.marked if k in known]
-        rows: list[Option | None] = []
+        groups = {tier: rec.in_tier(tier) for tier in TIERS}  # fit first; share before buy within each tier
+        near = list(rec.near_misses[: self.NEAR_WINDOW])
+        near_width = max(12, width - 8)
+        listed = [a for tier in TIERS for a in groups[tier][: self.WINDOW]]
+        names = [a.name if len(a.name) <= width else short_name(a) for a in listed + near]
+        ids = [f"opt:{a.key}" for a in listed] + [f"near:{a.key}" for a in near]
+        fitted = dict(zip(ids[: len(listed)], distinct_names(names, width)))
+        fitted |= dict(zip(ids[len(listed) :], distinct_names(names, near_width)[len(listed) :]))
+        self.full_names = {f"opt:{a.key}": a.name for a in listed} | {f"near:{a.key}": a.name for a in near}
+        rows: list[Option] = []
         if not rec.options:
             rows.append(Option(Text("  no share or buy option meets the hard requirements", style="dim"), disabled=True))
-        for tier in TIERS:  # fit first; share before buy within each tier
-            group = rec.in_tier(tier)
+        for tier in TIERS:
+            group = groups[tier]
             if not group:
                 continue
-            rows.append(Option(Text(f"{TIER_WORDS[tier].upper()} ({len(group)})", style="bold reverse"), disabled=True))
+            title = f"{TIER_WORDS[tier].upper()} ({len(group)})"
+            head = Text(title, style="bold reverse")
+            head.append(fit(f"  {TIER_MEANING[tier]}", max(0, width + ROW_EXTRA - len(title))).rstrip(), style="italic")
+            rows.append(Option(head, disabled=True))
             for a in group[: self.WINDOW]:
-                rows.append(Option(option_row(a, width, a.key in self.marked), id=f"opt:{a.key}"))
+                rows.append(Option(option_row(a, fitted[f"opt:{a.key}"], a.key in self.marked, mono), id=f"opt:{a.key}"))
             if len(group) > self.WINDOW:
                 more = len(group) - self.WINDOW
                 rows.append(Option(Text(f"  … {more} more options {TIER_WORDS[tier]}: add requirements to narrow", style="dim"), disabled=True))
@@ -237,16 +281,35 @@ class ResultsList(OptionList):
             rows.append(Option(lit("  Build (custom development): " + why), id="build"))
         else:
             rows.append(Option(Text("  not justified: share or buy options remain", style="dim"), disabled=True))
-        if rec.near_misses:
+        if near:
             rows.append(Option(Text(f"NEAR MISSES ({len(rec.near_misses)}): fail 1–2 hard requirements", style="bold reverse"), disabled=True))
-            for a in rec.near_misses[: self.NEAR_WINDOW]:
-                rows.append(Option(near_row(a, width + 6, rec.strict), id=f"near:{a.key}"))
+            for a in near:
+                key = f"near:{a.key}"
+                rows.append(Option(near_row(a, fitted[key], rec.strict, width + ROW_EXTRA - near_width - 2), id=key))
         self.set_options(rows)
         ids = [o.id for o in self.options]
-        if highlighted in ids:
+        if highlighted is not None and highlighted in ids:
             self.highlighted = ids.index(highlighted)
         else:
             self.action_first()
+        self.call_after_refresh(self.scroll_to_highlight)
+
+    def scroll_to_highlight(self, top: bool = False) -> None:
+        """Keep the highlighted row in view with its group heading; at either end, show the
+        rows that cannot take the cursor (headings above, build and notes below)."""
+        super().scroll_to_highlight(top)
+        index = self.highlighted
+        if index is None or not self.is_mounted or not self.options:
+            return
+        enabled = [i for i, o in enumerate(self.options) if not o.disabled]
+        if enabled and index == enabled[-1]:
+            self.scroll_end(animate=False, immediate=True)
+        elif enabled and index == enabled[0]:
+            self.scroll_home(animate=False, immediate=True)
+        elif index > 0 and self.options[index - 1].disabled:
+            line = self._index_to_line.get(index - 1)
+            if line is not None and line < self.scroll_offset.y:
+                self.scroll_to(y=line, animate=False, immediate=True)
 
     def on_resize(self) -> None:
         """Names take the width there is."""
@@ -274,12 +337,15 @@ class ResultsList(OptionList):
         """Mark or unmark the highlighted option for comparison (two at most)."""
         option = self.highlighted_option
         if option is None or self.assessment(option.id) is None:
+            self.app.notify("Only an option can be marked for comparison.", markup=False)
             return
         key = option.id.split(":", 1)[1]
         if key in self.marked:
             self.marked.remove(key)
         else:
             self.marked = (self.marked + [key])[-2:]
+            if len(self.marked) == 2:
+                self.app.notify("Two options marked (●): press c to compare them.", markup=False, timeout=3)
         if self.rec is not None:
             self.show(self.rec)
 
@@ -356,3 +422,13 @@ class CheckList(OptionList):
             self.checked.append(option.id)
         self._redraw()
         self.post_message(self.Changed(self))
+
+
+class SearchBox(Input):
+    """The capability search: ↓ moves into the list below, as a person expects."""
+
+    BINDINGS = [Binding("down", "into_list", "Into the list", show=False, tooltip="Move into the list of matches.")]
+
+    def action_into_list(self) -> None:
+        """Focus the list under the box."""
+        self.screen.focus_next()
