@@ -16,7 +16,7 @@ from recommender.exits import BAD_INPUT, OK, PROBLEMS
 @catalog_app.command()
 def validate(
     paths: Optional[List[Path]] = typer.Argument(None, help="Catalogue directories or single tool files, in any mix (default: the bundled catalogue)."),
-    fmt: str = typer.Option("text", "--format", "-f", help="text or json (for CI)."),
+    fmt: str = typer.Option("text", "--format", "-f", help="text, json, github (Actions annotations) or sarif (2.1.0), for CI."),
     strict: bool = typer.Option(False, "--strict", help="Treat warnings as errors."),
 ) -> None:
     """Check catalogues against the schema; report every problem with file, line and key.
@@ -31,6 +31,8 @@ def validate(
       sbb catalog validate                           # the bundled catalogue
       sbb catalog validate ./our-catalogue --strict  # warnings fail too
       sbb catalog validate ./our-catalogue -f json
+      sbb catalog validate ./our-catalogue -f github  # annotations in a GitHub Actions step
+      sbb catalog validate ./our-catalogue -f sarif > catalogue.sarif
       sbb catalog validate ./our-catalogue/tools/our-forms.toml       # one entry
     """
     from catalog.loader import BUNDLED_CATALOG, load_catalog
@@ -67,6 +69,8 @@ def validate(
                 indent=2,
             )
         )
+    elif fmt in CI_FORMATS:
+        ci_output(fmt, problems, "validate")
     elif fmt == "text":
         for p in problems:
             typer.echo(str(p))
@@ -75,7 +79,7 @@ def validate(
             f"{len(errors)} error(s), {len(warnings)} warning(s)"
         )
     else:
-        err(f"unknown format `{fmt}`: use text or json")
+        err(f"unknown format `{fmt}`: use text, json, github or sarif")
         raise typer.Exit(BAD_INPUT)
     if missing:
         raise typer.Exit(BAD_INPUT)
@@ -117,11 +121,24 @@ def check_files(files: List[Path], directories: List[Path], taken=None):
     return sorted(problems), len(seen) - already, options
 
 
+CI_FORMATS = ("github", "sarif")
+
+
+def ci_output(fmt: str, problems, command: str) -> None:
+    """Problems as GitHub Actions workflow commands or as a SARIF 2.1.0 log (catalog/ci.py)."""
+    from catalog import ci
+
+    if fmt == "github":
+        typer.echo(ci.github(problems, command), nl=False)
+    else:
+        typer.echo(json.dumps(ci.sarif(problems, command), indent=2, ensure_ascii=False))
+
+
 @catalog_app.command("lint")
 def lint_command(
     catalog: Optional[List[Path]] = typer.Option(None, "--catalog", help="Catalogue directory (repeatable)."),
     max_age: int = typer.Option(12, "--max-age-months", help="Entries reviewed longer ago than this are stale."),
-    fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
+    fmt: str = typer.Option("text", "--format", "-f", help="text, json, github (Actions annotations) or sarif (2.1.0)."),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 when there are warnings."),
     sources_only: bool = typer.Option(False, "--sources", help="Only the source check (weak source URLs)."),
 ) -> None:
@@ -136,10 +153,14 @@ def lint_command(
       sbb catalog lint --catalog ./our-catalogue
       sbb catalog lint --sources --strict          # only the source check; exit 1 on a warning
       sbb catalog lint --max-age-months 6 -f json
+      sbb catalog lint -f sarif > lint.sarif       # for code scanning
     """
     from catalog import source_check
     from catalog.lint import lint, source_problem
 
+    if fmt not in ("text", "json", *CI_FORMATS):
+        err(f"unknown format `{fmt}`: use text, json, github or sarif")
+        raise typer.Exit(BAD_INPUT)
     loaded = load(catalog)
     findings = source_check.check(loaded.catalog)
     if sources_only:
@@ -158,6 +179,8 @@ def lint_command(
             },
         }
         typer.echo(json.dumps(report, indent=2))
+    elif fmt in CI_FORMATS:
+        ci_output(fmt, found, "lint")
     else:
         for p in found:
             typer.echo(str(p))
