@@ -181,7 +181,11 @@ def read_export(path: Path) -> Imported:
             out.problems.append(Problem(name, 0, where, f"source `{raw['name']}` is listed twice"))
             continue
         terms = []
-        for t_index, term in enumerate(raw.get("vocabulary") or []):
+        raw_terms = raw.get("vocabulary") or []
+        if not isinstance(raw_terms, list):
+            out.problems.append(Problem(name, 0, f"{where}.vocabulary", "expected an array of terms"))
+            raw_terms = []
+        for t_index, term in enumerate(raw_terms):
             problem = _term_problem(term)
             if problem:
                 out.problems.append(Problem(name, 0, f"{where}.vocabulary[{t_index + 1}]", problem))
@@ -197,7 +201,8 @@ def read_export(path: Path) -> Imported:
         if not isinstance(raw, dict) or not isinstance(raw.get("entry"), dict):
             out.problems.append(Problem(name, 0, where, "expected {source, id, entry}"))
             continue
-        source, tool_id = by_name.get(raw.get("source")), raw.get("id")
+        raw_source = raw.get("source")
+        source, tool_id = by_name.get(raw_source) if isinstance(raw_source, str) else None, raw.get("id")
         if source is None:
             out.problems.append(Problem(name, 0, where + ".source", f"no source named `{raw.get('source')}` in `sources`"))
             continue

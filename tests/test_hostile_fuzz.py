@@ -202,3 +202,50 @@ def test_mutated_code_json_gives_entries_or_problems(data):
         only_problems(problems)
         assert all(isinstance(reason, str) for _, reason in skipped)
         import_and_write(entries, Path(scratch))
+
+
+# -- sbb-json exports read back ----------------------------------------------------------------------
+def _export() -> dict:
+    from catalog.sbbjson import export_text
+    from catalog.sources import configured_sources
+    from catalog.federation import load_sources
+
+    with tempfile.TemporaryDirectory() as cache:
+        result = load_sources(configured_sources([FIXTURE_CATALOG], env={"SBB_NO_CONFIG": "1"}), Path(cache), use_cache=False)
+        return json.loads(export_text(result, Path(cache)))
+
+
+EXPORT = _export()
+
+
+@FUZZ
+@given(st.data())
+def test_mutated_sbb_json_exports_give_sources_or_problems(data):
+    from catalog.sbbjson import read_export, write_import
+
+    export = _jsonable(mutated(data.draw, EXPORT, YAML_VALUES))
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / "export.json"
+        path.write_text(json.dumps(export), encoding="utf-8")
+        imported = read_export(path)
+        only_problems(imported.problems)
+        created, skipped, problems = write_import(imported, Path(scratch) / "into")
+        only_problems(problems)
+        for _, written in created:
+            assert Path(written).resolve().is_relative_to((Path(scratch) / "into").resolve())
+
+
+def test_sbb_json_shapes_the_fuzzing_found_are_problems(tmp_path):
+    """Regressions: an entry whose `source` is an array, a source whose vocabulary is a number."""
+    from catalog.sbbjson import read_export
+
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps({
+        "format": "sbb-json", "version": 2,
+        "sources": [{"name": "a", "vocabulary": 5}],
+        "entries": [{"source": ["a"], "id": "x", "entry": {}}],
+    }))
+    assert [(p.key, p.message) for p in read_export(path).problems] == [
+        ("sources[1].vocabulary", "expected an array of terms"),
+        ("entries[1].source", "no source named `['a']` in `sources`"),
+    ]
