@@ -36,6 +36,7 @@ URL = re.compile(r"^https?://[^\s/$.?#<>\"`{}|\\^][^\s<>\"`{}|\\^]*$")
 # Controls, escapes, BiDi and zero-width characters: never legitimate in catalogue text.
 CONTROL = UNSAFE
 VOCABULARY_FILE = "capabilities.toml"
+MAX_PROBLEMS = 200  # problems listed per file; the rest are counted
 
 
 @dataclass
@@ -203,12 +204,18 @@ class ToolReader:
         self.path, self.text, self.data = path, text, data
         self.vocabulary, self.origin = vocabulary, origin
         self.problems: list[Problem] = []
+        self.unlisted = 0  # problems past MAX_PROBLEMS: counted, not kept
+        self.unlisted_errors = False
         self._lines: dict[tuple, int] | None = None
         self.sources: dict[str, Source] = {}
 
     # -- reporting -------------------------------------------------------------------
     def problem(self, path: tuple, message: str, severity: str = "error") -> None:
         """Record a problem at a key path, with the line it is on when that can be found."""
+        if len(self.problems) >= MAX_PROBLEMS:  # a hostile file cannot fill memory with problems
+            self.unlisted += 1
+            self.unlisted_errors = self.unlisted_errors or severity == "error"
+            return
         if self._lines is None:
             self._lines = key_lines(self.text)
         line = line_of(self._lines, path)
@@ -355,6 +362,14 @@ class ToolReader:
 
     # -- the file ------------------------------------------------------------------------
     def read(self) -> tuple[Tool | None, list[Problem]]:
+        """The tool, or None when the file has errors; with every problem (the first MAX_PROBLEMS listed)."""
+        tool, problems = self._read()
+        if self.unlisted:
+            severity = "error" if self.unlisted_errors else "warning"
+            problems.append(Problem(str(self.path), 0, "", f"{self.unlisted:,} more problem(s) not listed: the first {MAX_PROBLEMS} are", severity))
+        return tool, problems
+
+    def _read(self) -> tuple[Tool | None, list[Problem]]:
         data, stem = self.data, self.path.stem
         self.table(data, schema.TOOL_FIELDS, ())
         version = data.get("schema_version")
@@ -395,7 +410,7 @@ class ToolReader:
                     seen.add(option.id)
                     options.append(option)
 
-        if any(p.severity == "error" for p in self.problems):
+        if self.unlisted_errors or any(p.severity == "error" for p in self.problems):
             return None, self.problems
         tool = Tool(
             id=stem,

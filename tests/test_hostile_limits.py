@@ -235,3 +235,13 @@ async def _tui_deep_file(tmp_path):
         assert "nested more than 32 levels deep" in str(app.screen.query_one("#problems").render())
         await pilot.press("q")
     assert app.exit_code == BAD_INPUT
+
+
+def test_a_file_with_thousands_of_problems_lists_the_first_200_and_counts_the_rest(tmp_path):
+    catalogue = write_catalogue(tmp_path / "cat", {})
+    unknown = "\n".join(f"unknown_{i} = 1" for i in range(5_000))
+    text = entry("AA Stats", "https://aa.example.org").replace('name = "AA Stats"', f'name = "AA Stats"\n{unknown}')
+    (catalogue / "tools" / "aa-stats.toml").write_text(text)
+    result = load_catalog([catalogue])
+    assert len(result.errors) == 201 and result.catalog.tools == {}
+    assert result.errors[0].message.startswith("4,800 more problem(s) not listed: the first 200 are")
