@@ -263,6 +263,33 @@ def test_a_writer_killed_midway_leaves_old_or_new_whole_and_no_temporary_file(tm
     assert os.listdir(tmp_path) == ["target.dat"]
 
 
+CODEJSON = Path(__file__).parent / "fixtures" / "codejson" / "hhs-code.json"
+
+
+@pytest.mark.parametrize("writer", ["recommend -o", "import codejson"])
+def test_a_command_killed_midway_leaves_whole_files_and_the_next_run_sweeps(tmp_path, writer):
+    out = tmp_path / "out"
+    if writer == "recommend -o":
+        args = ["recommend", "--catalog", str(FIXTURE_CATALOG), "-c", "web-analytics", "-f", "markdown", "-o", str(out / "report.md"), "--force"]
+    else:
+        args = ["catalog", "import", "codejson", str(CODEJSON), "--into", str(out), "--overwrite", "--reviewed", "2026-11-01", "-c", "web-analytics"]
+    command = [sys.executable, "-m", "recommender", *args]
+    env = {**os.environ, "SBB_NO_CONFIG": "1"}
+    out.mkdir()
+    assert subprocess.run(command, cwd=ROOT, env=env, capture_output=True).returncode in (OK, PROBLEMS)
+    whole = {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    for delay in (0.4, 0.7, 1.0):
+        child = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        for path in out.rglob("*"):
+            if path.is_file() and not path.name.endswith(".tmp"):
+                assert path.read_bytes() == whole[path.name], path  # each file old or new, whole
+    assert subprocess.run(command, cwd=ROOT, env=env, capture_output=True).returncode in (OK, PROBLEMS)
+    assert not [p for p in out.rglob("*.tmp")]
+
+
 def test_an_export_killed_midway_leaves_whole_files_and_the_next_run_sweeps(tmp_path):
     out_dir = tmp_path / "export"
     command = [sys.executable, "-m", "recommender", "catalog", "export", "-f", "toml", "-o", str(out_dir), "--overwrite"]
