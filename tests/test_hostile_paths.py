@@ -8,6 +8,7 @@ the exact outcome.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -304,3 +305,21 @@ def test_an_export_killed_midway_leaves_whole_files_and_the_next_run_sweeps(tmp_
     assert result.ok, [str(p) for p in result.errors][:3]
     assert subprocess.run(command, cwd=ROOT, env=env, capture_output=True).returncode == OK
     assert not [p for p in out_dir.rglob("*.tmp")]
+
+
+def test_a_publiccode_folder_cannot_lead_the_import_out_of_it(tmp_path):
+    from catalog.importing import publiccode
+    from catalog.loader import load_vocabulary
+
+    repo = tmp_path / "other-repo"
+    (repo / "sub").mkdir(parents=True)
+    shutil.copy(Path(__file__).parent / "fixtures" / "publiccode" / "standard-example-minimal.yml", repo / "publiccode.yml")
+    (tmp_path / "secret.yml").write_text("TOP-SECRET-KEY: value\n")
+    (repo / "sub" / "publiccode.yml").symlink_to(tmp_path / "secret.yml")
+    vocabulary, _ = load_vocabulary([])
+    entries, problems = publiccode.import_files([repo], vocabulary, ["web-analytics"], reviewed=__import__("datetime").date(2026, 11, 1))
+    assert len(entries) == 1
+    assert [str(p) for p in problems if p.severity == "error"] == [
+        f"{repo / 'sub' / 'publiccode.yml'}: error: a symbolic link to a file outside {repo}: not read"
+    ]
+    assert "TOP-SECRET" not in "\n".join(map(str, problems))

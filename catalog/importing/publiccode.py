@@ -52,6 +52,7 @@ from catalog.importing.common import (
     web_url,
 )
 from catalog import licences
+from catalog.files import inside
 from catalog.limits import parse_yaml, read_import_text
 from catalog.problems import Problem
 
@@ -108,13 +109,19 @@ MAPPED_DEPENDS = {"proprietary"}
 def find_files(paths: list[Path]) -> list[Path]:
     """The files to import: each file given, and for a directory its publiccode.y(a)ml files
     (at any depth), or failing those every .yml/.yaml directly inside it."""
-    out: list[Path] = []
+    return [path for path, _ in _found(paths)]
+
+
+def _found(paths: list[Path]) -> list[tuple[Path, Path | None]]:
+    """Each file to import with the directory it was found in (None for a file given by name)."""
+    out: list[tuple[Path, Path | None]] = []
     for path in paths:
         if path.is_dir():
             found = sorted(p for p in path.rglob("publiccode.y*ml") if p.is_file())
-            out += found or sorted(p for p in path.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file())
+            found = found or sorted(p for p in path.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file())
+            out += [(p, path) for p in found]
         else:
-            out.append(path)
+            out.append((path, None))
     return out
 
 
@@ -449,7 +456,11 @@ def import_files(
     """Entries for every file that can be read; problems for all of them. One bad file stops nothing."""
     entries: list[Entry] = []
     problems: list[Problem] = []
-    for path in find_files(paths):
+    for path, folder in _found(paths):
+        if folder is not None and not inside(path, folder):
+            # Another repository's folder: a link out of it is never read, nor echoed.
+            problems.append(Problem(str(path), 0, "", f"a symbolic link to a file outside {folder}: not read"))
+            continue
         entry, found = read_file(path, vocabulary, fallback, today, reviewed)
         problems += found
         if entry is not None:
