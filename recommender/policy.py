@@ -74,13 +74,16 @@ class Selector:
     licence: str = ""  # "", "open" or "proprietary"
 
     def matches(self, option: Option) -> bool | None:
-        """True or False; None when the licence decides and the catalogue does not state it."""
+        """True or False; None when the licence decides and the catalogue does not state it (an
+        option filed as an open-source release counts as open-source-licensed)."""
         if self.origins and option.origin not in self.origins:
             return False
         if not self.licence:
             return True
         licence = option.value("lock_in.licence")
         if licence is None:
+            if option.origin == "open-source":  # the catalogue files it as an open-source release
+                return self.licence == "open"
             return None
         return is_open_source(licence) == (self.licence == "open")
 

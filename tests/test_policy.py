@@ -398,3 +398,15 @@ def test_agid_security_condition_reads_assessments_of_the_service(tmp_path):
     assert security.result == "pass" and "(service)" in security.fact
     beta = load_catalog([FIXTURE_CATALOG]).catalog
     assert "beta-insights/cloud" not in ids(recommend(beta, p))
+
+
+def test_an_open_source_release_without_a_stated_licence_is_on_the_open_source_step(fixture_catalog):
+    from recommender.policy import Selector
+
+    delta = fixture_catalog.tools["delta-desk"]
+    release = replace(delta.options[0], facts={k: f for k, f in delta.options[0].facts.items() if k != "lock_in.licence"})
+    assert release.origin == "open-source" and release.value("lock_in.licence") is None
+    assert Selector((), "open").matches(release) is True
+    assert Selector((), "proprietary").matches(release) is False
+    zeta = fixture_catalog.tools["zeta-unknown"].options[0]  # commercial, licence not stated
+    assert Selector((), "open").matches(zeta) is None
