@@ -12,6 +12,9 @@ import typer
 from recommender.cli import catalog_app, err, fail, load
 from recommender.exits import BAD_INPUT, OK, PROBLEMS
 
+# The shape version of the JSON the catalogue commands print (see recommender/OUTPUT.md).
+JSON_VERSION = 1
+
 
 @catalog_app.command()
 def validate(
@@ -59,6 +62,7 @@ def validate(
         typer.echo(
             json.dumps(
                 {
+                    "schema_version": JSON_VERSION,
                     "ok": not bad,
                     "tools": tools,
                     "options": options,
@@ -170,6 +174,7 @@ def lint_command(
     by_kind = source_check.counts(findings)
     if fmt == "json":
         report = {
+            "schema_version": JSON_VERSION,
             "warnings": [p.as_dict() for p in found],
             "source_check": {
                 "by_kind": by_kind,
@@ -217,7 +222,8 @@ def search(
     loaded = load(catalog)
     hits = SearchIndex(loaded.catalog).search(query, limit)
     if fmt == "json":
-        typer.echo(json.dumps([{"id": h.tool.id, "name": h.tool.name, "score": round(h.score, 1), "matched": h.matched, "field": h.field} for h in hits], indent=2))
+        results = [{"id": h.tool.id, "name": h.tool.name, "score": round(h.score, 1), "matched": h.matched, "field": h.field} for h in hits]
+        typer.echo(json.dumps({"schema_version": JSON_VERSION, "query": query, "results": results}, indent=2))
         return
     if not hits:
         typer.echo(f"no tool matches {query!r}")
@@ -250,7 +256,7 @@ def show(
         err(f"no tool `{tool_id}` in the catalogue{hint}")
         raise typer.Exit(BAD_INPUT)
     if fmt == "json":
-        typer.echo(json.dumps(tool_to_data(tool), indent=2, ensure_ascii=False))
+        typer.echo(json.dumps({"schema_version": JSON_VERSION, **tool_to_data(tool)}, indent=2, ensure_ascii=False))
         return
     lines = [f"{one_line(tool.name)}  [{tool.id}]", plain(tool.summary), ""]
     lines.append(f"homepage: {plain(tool.homepage)}")
@@ -298,7 +304,7 @@ def stats_command(
     loaded = load(catalog)
     data = stats(loaded.catalog)
     if fmt == "json":
-        typer.echo(json.dumps(data, indent=2))
+        typer.echo(json.dumps({"schema_version": JSON_VERSION, **data}, indent=2))
         return
     lines = [f"{data['tools']} tools, {data['options']} options", "", f"{'area':<20} {'tools':>5} {'share':>6} {'buy':>5}"]
     for area, row in data["by_area"].items():

@@ -12,6 +12,9 @@ import typer
 from recommender.cli import catalog_app, err, fail
 from recommender.exits import BAD_INPUT, OK, PROBLEMS
 
+# The shape version of the JSON these commands print (see recommender/OUTPUT.md).
+JSON_VERSION = 1
+
 import_app = typer.Typer(
     help="Import entries from other catalogue formats.\n\n\b\nExamples:\n"
     "  sbb catalog import publiccode publiccode.yml --into ./our-catalogue\n"
@@ -65,6 +68,7 @@ def sources_command(
     )
     if fmt == "json":
         typer.echo(json.dumps({
+            "schema_version": JSON_VERSION,
             "config_files": [str(f) for f in config.files],
             "sources": [s.as_dict() for s in result.statuses],
             "tools": len(result.catalog),
@@ -199,6 +203,7 @@ def conflicts_command(
     terms = vocabulary_disagreements([(s.spec.name, s.directory) for s in result.statuses if not s.skipped])
     if fmt == "json":
         typer.echo(json.dumps({
+            "schema_version": JSON_VERSION,
             "conflicts": [c.as_dict() for c in result.conflicts],
             "vocabulary": terms,
             "duplicates": [d.as_dict() for d in duplicates],
@@ -240,7 +245,7 @@ def conflicts_command(
 def _report(report, what: str, into: Path, fmt: str, hint: str = "") -> None:
     """Print an import summary and exit: 0 when every input was read, 1 otherwise."""
     if fmt == "json":
-        typer.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+        typer.echo(json.dumps({"schema_version": JSON_VERSION, **report.as_dict()}, indent=2, ensure_ascii=False))
     else:
         errors = len(report.errors)
         lines = [f"{what} into {into}: {len(report.created)} created, {len(report.skipped)} skipped, {errors} problem(s)"]

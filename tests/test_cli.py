@@ -157,7 +157,7 @@ def test_search_is_typo_tolerant():
     result = run("catalog", "search", "alpa analytcs", *CAT)
     assert result.stdout.splitlines()[0].split()[1] == "alpha-analytics"
     result = run("catalog", "search", "helpdesk", *CAT, "-f", "json")
-    assert json.loads(result.stdout)[0]["id"] == "delta-desk"
+    assert json.loads(result.stdout)["results"][0]["id"] == "delta-desk"
 
 
 def test_show_and_suggestions():
