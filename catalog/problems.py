@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,37 +81,177 @@ def did_you_mean(word: str, choices, cutoff: float = 70) -> str:
 def key_lines(text: str) -> dict[tuple, int]:
     """Map TOML key paths to the line that defines them, for locating schema errors.
 
-    Paths use ints for array-of-tables indices: ("options", 0, "data", "residency").
-    A light scan, not a parser: good enough to point a person at the right line.
+    Paths use ints for array-of-tables indices: ("options", 0, "data", "residency"); the
+    elements of an array value get theirs too: ("sources", 2) is the line the third starts on.
+    A light scan, not a parser, but it reads strings (multi-line ones included), comments and
+    brackets as TOML does: a line inside a multi-line string or array is never taken for a key
+    or a table header, so every key after one is found on its own line.
     """
     lines: dict[tuple, int] = {}
     current: tuple = ()
     counters: dict[tuple, int] = {}
-    for number, raw in enumerate(text.splitlines(), start=1):
+    scan = _ValueScan(lines)
+    # Lines end at LF only, as in TOML (and its parser's line numbers): str.splitlines would
+    # also break at form feeds, U+2028 and others a string may hold, and count too many.
+    for number, raw in enumerate(text.split("\n"), start=1):
+        raw = raw.removesuffix("\r")
+        if scan.busy:  # inside a multi-line string or array begun on an earlier line
+            scan.feed(raw, number)
+            continue
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
         if line.startswith("[["):
-            names = _split_key(line[2 : line.find("]]")])
+            names = _split_key(line[2:], "]]")[0]
             parent = _resolve(names[:-1], counters)
-            array = parent + (names[-1],)
+            array = parent + tuple(names[-1:])
             counters[array] = counters.get(array, -1) + 1
             current = array + (counters[array],)
             lines.setdefault(current, number)
             lines.setdefault(array, number)
         elif line.startswith("["):
-            names = _split_key(line[1 : line.find("]")])
+            names = _split_key(line[1:], "]")[0]
             current = _resolve(names, counters)
             lines.setdefault(current, number)
-        elif "=" in line:
-            key = line.split("=", 1)[0]
-            path = current + tuple(_split_key(key))
+        else:
+            names, rest = _split_key(line, "=")
+            if rest is None or not names:
+                continue
+            path = current + tuple(names)
             lines.setdefault(path, number)
+            scan.start(path, rest, number)
     return lines
 
 
-def _split_key(key: str) -> list[str]:
-    return [part.strip().strip('"').strip("'") for part in key.split(".") if part.strip()]
+_ONE_LINE_STRING = re.compile(r"""(?:"(?:[^"\\]|\\.)*"|'[^']*')""")
+
+
+def _ends_on_its_line(text: str) -> bool:
+    """True when a value ends on its line: no multi-line string opens, and its brackets close."""
+    if "[" not in text and "{" not in text and '"""' not in text and "'''" not in text:
+        return True  # a one-line string, number, boolean or date
+    if '"""' in text or "'''" in text:
+        return False
+    bare = _ONE_LINE_STRING.sub("", text)
+    if '"' in bare or "'" in bare:
+        return False
+    bare = bare.split("#", 1)[0]
+    return bare.count("[") + bare.count("{") == bare.count("]") + bare.count("}")
+
+
+class _ValueScan:
+    """Follows one value across lines: strings, comments and nested brackets.
+
+    It records the line each element of an array starts on, at any depth of nesting.
+    """
+
+    def __init__(self, lines: dict[tuple, int]):
+        self.lines = lines
+        self.string = ""  # the open multi-line string's delimiter, else ""
+        self.stack: list[list] = []  # open arrays and inline tables: [path, kind, next index, waiting]
+
+    @property
+    def busy(self) -> bool:
+        return bool(self.string or self.stack)
+
+    def start(self, path: tuple, text: str, number: int) -> None:
+        self.string, self.stack = "", []
+        self.path = path
+        if not _ends_on_its_line(text):  # most values do: no walk needed (elements share the line)
+            self.feed(text, number)
+
+    def feed(self, text: str, number: int) -> None:
+        i, n = 0, len(text)
+        while i < n:
+            if self.string:  # inside a multi-line string: look for its end
+                delimiter = self.string
+                j = i
+                while j < n:
+                    if delimiter == '"""' and text[j] == "\\":
+                        j += 2
+                        continue
+                    if text.startswith(delimiter, j):
+                        break
+                    j += 1
+                if j >= n:
+                    return
+                i = j + 3
+                while i < n and text[i] == delimiter[0]:  # up to two quotes may end the content
+                    i += 1
+                self.string = ""
+                continue
+            char = text[i]
+            if char in " \t":
+                i += 1
+                continue
+            if char == "#":
+                return
+            if self.stack and self.stack[-1][1] == "[" and self.stack[-1][3] and char not in ",]":
+                top = self.stack[-1]  # an element of an array starts here
+                self.lines.setdefault(top[0] + (top[2],), number)
+                top[3] = False
+            if char in "\"'":
+                triple = text[i : i + 3]
+                if triple in ('"""', "'''"):
+                    self.string = triple
+                    i += 3
+                    continue
+                i = _end_of_string(text, i)
+                continue
+            if char in "[{":
+                parent = self.stack[-1] if self.stack else None
+                path = self.path if parent is None else parent[0] + ((parent[2],) if parent[1] == "[" else ())
+                self.stack.append([path, char, 0, char == "["])
+            elif char in "]}":
+                if self.stack:
+                    self.stack.pop()
+            elif char == "," and self.stack and self.stack[-1][1] == "[":
+                self.stack[-1][2] += 1
+                self.stack[-1][3] = True
+            i += 1
+
+
+def _end_of_string(text: str, i: int) -> int:
+    """The index after the one-line string that opens at `text[i]` (or the end of the line)."""
+    quote, j = text[i], i + 1
+    while j < len(text):
+        if quote == '"' and text[j] == "\\":
+            j += 2
+            continue
+        if text[j] == quote:
+            return j + 1
+        j += 1
+    return j
+
+
+def _split_key(text: str, end: str) -> tuple[list[str], str | None]:
+    """The dotted key at the start of `text` up to `end` (outside quotes), and what follows it.
+
+    `a."b.c" = 1` gives (["a", "b.c"], " 1"); no `end` gives (names, None).
+    """
+    head, found, rest = text.partition(end)
+    if '"' not in head and "'" not in head:  # no quoted key: the common case, split directly
+        names = [n.strip() for n in head.split(".")]
+        return [n for n in names if n], (rest if found else None)
+    names, part, i = [], "", 0
+    while i < len(text):
+        char = text[i]
+        if char in "\"'":
+            j = _end_of_string(text, i)
+            part += text[i + 1 : j - 1] if j - 1 > i else text[i + 1 :]
+            i = j
+            continue
+        if text.startswith(end, i):
+            names.append(part.strip())
+            return [n for n in names if n], text[i + len(end) :]
+        if char == ".":
+            names.append(part.strip())
+            part = ""
+        else:
+            part += char
+        i += 1
+    names.append(part.strip())
+    return [n for n in names if n], None
 
 
 def _resolve(names: list[str], counters: dict[tuple, int]) -> tuple:
