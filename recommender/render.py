@@ -13,7 +13,7 @@ import textwrap
 from catalog.text import md_url, neutralise
 from recommender.engine import FITS, FITS_IF_RESOURCED, TIER_WORDS, TIERS, TO_VERIFY, Answer, Assessment, Recommendation, Verdict
 from recommender.requirements import FAIL, PASS, UNKNOWN
-from recommender.stance import duties
+from recommender.stance import ROLE_LABELS, duties
 
 OUTPUT_VERSION = 2  # 2: the answer, tiers, needs, the decision date, ended options
 RISK_NAMES = {
@@ -369,6 +369,9 @@ def _option_md(a: Assessment, stance: str, level: int = 3) -> list[str]:
     out += ["", "| risk | level | why |", "|---|---|---|"]
     for name, risk in a.risks.items():
         out.append(f"| {RISK_NAMES[name]} | {risk.level} | {md(risk.reason)} |")
+    out += ["", f"Who does what ({stance} stance, {a.option.deployment}):", "", "| role | carried by | how |", "|---|---|---|"]
+    for d in duties(stance, a.option.deployment, a.option.provider):
+        out.append(f"| {ROLE_LABELS[d.role]} | {d.carrier} | {md(d.note)} |")
     out.append("")
     return out
 
