@@ -16,7 +16,6 @@ from __future__ import annotations
 import errno
 import os
 import re
-import tempfile
 import time
 from pathlib import Path
 
@@ -157,6 +156,8 @@ def write_atomic_bytes(path: Path, data: bytes, overwrite: bool = False, durable
     `path` is refused with an error naming `path`. The temporary file is removed on any error.
     `durable=False` skips the flush to disk (caches, which are only slower when lost).
     """
+    import tempfile  # only writing needs it (and its imports): reading a catalogue does not
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     parent = str(path.parent.resolve())
