@@ -323,3 +323,31 @@ def test_a_publiccode_folder_cannot_lead_the_import_out_of_it(tmp_path):
         f"{repo / 'sub' / 'publiccode.yml'}: error: a symbolic link to a file outside {repo}: not read"
     ]
     assert "TOP-SECRET" not in "\n".join(map(str, problems))
+
+
+def test_the_tui_save_dialog_names_a_dangling_link_instead_of_asking_to_replace(tmp_path):
+    import asyncio
+
+    asyncio.run(_tui_dangling(tmp_path))
+
+
+async def _tui_dangling(tmp_path):
+    from tui.main import SbbApp
+    from tui.screens import SaveScreen
+
+    link = tmp_path / "profile.toml"
+    link.symlink_to(tmp_path / "missing" / "p.toml")
+    app = SbbApp(loaded=load_catalog([FIXTURE_CATALOG]))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, SaveScreen)
+        dialog.query_one("#path").value = str(link)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is dialog
+        assert "is a symbolic link to a missing file" in str(dialog.query_one("#problem").render())
+    assert link.is_symlink() and not (tmp_path / "missing").exists()

@@ -450,7 +450,11 @@ class SaveScreen(ModalScreen[Path | None]):
         """Write, or ask before replacing, or show why it could not be written."""
         try:
             self.write(path, self.chosen_format(), overwrite)
-        except FileExists:
+        except FileExists as exc:
+            if exc.strerror != "already exists":  # a dangling link: replacing would not help
+                self.problem(f"Cannot write {path}: it {exc.strerror}")
+                return
+
             def replace_it(yes: bool | None) -> None:
                 if yes:
                     self.attempt(path, overwrite=True)
