@@ -13,18 +13,25 @@ term remembers the sources defining it.
 `pull_sources` fetches git sources and checks each fetched commit the same way before checking
 it out: a commit with errors is refused and the source stays at its last good commit.
 
-Parsing dominates load time (about 1.5 s per 10k files), so each source's parsed entries are
-cached in the user cache directory, per file, keyed by the file's size and modification time,
-the vocabulary files and the code that parsed them; an unchanged file is never parsed twice.
+Parsing dominates load time (about 1.5 s per 10k files), so each source's parsed and validated
+entries are cached in the user cache directory, per file, keyed by the file's size, modification
+time and mode (and, when those changed, the digest of its text), the vocabulary files and the
+code that parsed them: an unchanged file is never parsed twice. A source's cache is found by its
+resolved directory, however the path was spelt, and is split into `SHARDS` files so an edit
+rewrites only the one holding that file. A cache that is corrupt, truncated or not this
+program's is ignored and rewritten; a file that can no longer be read is reported, never
+served from the cache.
 """
 
 from __future__ import annotations
 
 import copyreg
 import gc
+import hashlib
 import os
 import pickle
 import re
+import zlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -35,7 +42,7 @@ from catalog.lint import duplicate_pairs
 from catalog.loader import LoadResult, read_tool, tool_files
 from catalog.model import Caveat, Catalog, Fact, Option, Source, Tool
 from catalog.files import inside, write_atomic_bytes
-from catalog.problems import Problem
+from catalog.problems import Problem, read_text
 from catalog.sources import (
     BUNDLED_NAME,
     PullError,
@@ -59,7 +66,8 @@ from catalog.sources import (
 from catalog.vocabulary import BUNDLED_VOCABULARY, Vocabulary, read_vocabulary
 
 NAME_SIMILARITY = 92  # rapidfuzz ratio over normalised names that flags a likely duplicate
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
+SHARDS = 64  # cache files per source: an edit rewrites the one holding its file
 USED_BY = "reuse.used_by"
 TOOL_CLAIMS = ("name", "capabilities")  # what a tool is: claims that conflict like facts
 
@@ -142,7 +150,7 @@ class SourceStatus:
     commit: str = ""
     pulled_at: str = ""
     skipped: str = ""  # why the source was not read at all, or ""
-    cached: int = 0  # entries reused from the parse cache
+    cached: int = 0  # entries reused from the parse cache without reading their file again
     rejected: str = ""  # git: a fetched commit `pull` refused; the source stays at `commit`
     rejected_at: str = ""
     rejected_problems: tuple[Problem, ...] = ()  # why it was refused
@@ -229,26 +237,130 @@ def _code_stamp() -> tuple:
     return (CACHE_FORMAT, *(_stat(Path(m.__file__)) for m in modules), *(_stat(p) for p in licences.inputs()))
 
 
-def _cache_file(cache: Path, spec: SourceSpec, directory: Path) -> Path:
-    key = digest(f"{spec.name}\0{directory.resolve()}".encode())
-    return cache / "parsed" / f"{key}.pickle"
+def _source_key(spec: SourceSpec, directory: Path) -> str:
+    """One cache per catalogue directory, however its path was spelt (`cats/x` or `/abs/cats/x`)."""
+    return digest(f"{spec.kind}\0{spec.url}\0{directory.resolve()}".encode())
 
 
-def _read_cache(path: Path) -> dict | None:
+def _shard_of(name: str) -> int:
+    return zlib.crc32(name.encode("utf-8", "surrogateescape")) % SHARDS
+
+
+def _shard_file(cache: Path, key: str, shard: int) -> Path:
+    return cache / "parsed" / f"{key}-{shard:02d}.pickle"
+
+
+def _content_digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+class _Relabelling(pickle.Unpickler):
+    """Reads entries cached under another label or spelling of the same directory.
+
+    Only the label (`origin`, `origins`) and the file paths differ: they are rewritten while
+    the records are rebuilt, so the same directory named two ways shares one cache.
+    """
+
+    def __init__(self, handle, old_label: str, label: str, old_root: str, root: str):
+        super().__init__(handle)
+        self.labels = {old_label: label}
+        self.old_root, self.root = old_root, root
+
+    def label(self, value: str) -> str:
+        return self.labels.get(value, value)
+
+    def path(self, value: str) -> str:
+        if value == self.old_root or value.startswith(self.old_root + os.sep):
+            return self.root + value[len(self.old_root):]
+        return value
+
+    def find_class(self, module: str, name: str):
+        found = super().find_class(module, name)
+        if found is Tool:
+            return self._tool
+        if found is Fact:
+            return self._fact
+        if found is Problem:
+            return self._problem
+        return found
+
+    def _tool(self, *args):
+        tool = Tool(*args)
+        return replace(
+            tool, path=self.path(tool.path), origin=self.label(tool.origin),
+            origins=tuple(self.label(o) for o in tool.origins),
+        )
+
+    def _fact(self, *args):
+        fact = Fact(*args)
+        return Fact(
+            fact.value, fact.sources, self.label(fact.origin),
+            tuple((v, self.label(o)) for v, o in fact.conflicts), tuple(self.label(o) for o in fact.origins),
+        )
+
+    def _problem(self, *args):
+        problem = Problem(*args)
+        return replace(problem, file=self.path(problem.file))
+
+
+def _read_shard(path: Path, stamp: tuple, label: str, root: str) -> dict | None:
+    """The cached entries of one shard, or None when it is missing, stale, corrupt, truncated
+    or not this program's: such a cache is ignored (and rewritten), never trusted."""
     try:
         with open(path, "rb") as handle:
-            data = pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            header = pickle.load(handle)
+            if not (isinstance(header, dict) and header.get("format") == CACHE_FORMAT and header.get("stamp") == stamp):
+                return None
+            old_label, old_root = header.get("label"), header.get("root")
+            if not (isinstance(old_label, str) and isinstance(old_root, str)):
+                return None
+            if (old_label, old_root) == (label, root):
+                entries = pickle.load(handle)
+            else:
+                entries = _Relabelling(handle, old_label, label, old_root, root).load()
+    except Exception:  # noqa: BLE001 - unpickling a damaged file can raise almost anything
         return None
-    return data if isinstance(data, dict) else None
+    return entries if isinstance(entries, dict) else None
 
 
-def _write_cache(path: Path, data: dict) -> None:
+def _usable(hit: Any) -> bool:
+    """A cache entry of the expected shape: (stat, content digest, tool or None, problems)."""
+    return (
+        type(hit) is tuple and len(hit) == 4 and isinstance(hit[1], bytes)
+        and (hit[2] is None or isinstance(hit[2], Tool)) and isinstance(hit[3], list)
+    )
+
+
+def _write_shard(path: Path, header: dict, entries: dict) -> None:
     """Write atomically; a cache that cannot be written is only slower next time."""
     try:
-        write_atomic_bytes(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL), overwrite=True, durable=False)
-    except OSError:
+        data = pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL) + pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
+        write_atomic_bytes(path, data, overwrite=True, durable=False)
+    except (OSError, pickle.PicklingError, RecursionError):
         pass
+
+
+def clear_cache(cache: Path | None = None) -> tuple[int, int]:
+    """Remove every parsed-catalogue file from the cache: (files removed, bytes freed).
+
+    Pulled git sources are kept (they hold the last accepted commit); only what parsing
+    rebuilds is removed.
+    """
+    parsed = (cache or cache_dir()) / "parsed"
+    removed = freed = 0
+    try:
+        entries = list(os.scandir(parsed))
+    except OSError:
+        return 0, 0
+    for entry in entries:
+        try:
+            if entry.is_file(follow_symlinks=False):
+                size = entry.stat(follow_symlinks=False).st_size
+                os.unlink(entry.path)
+                removed, freed = removed + 1, freed + size
+        except OSError:
+            continue
+    return removed, freed
 
 
 def locate(spec: SourceSpec, cache: Path | None = None) -> SourceStatus:
@@ -354,8 +466,9 @@ def vocabulary_disagreements(parts: list[tuple[str, Path]]) -> list[dict]:
 
 
 def _vocabulary_key(parts: list[tuple[str, Path]]) -> tuple:
-    """What a federated vocabulary depends on: every vocabulary file by stat."""
-    return (_stat(BUNDLED_VOCABULARY), *((label, _stat(d / _loader.VOCABULARY_FILE)) for label, d in parts))
+    """What a federated vocabulary depends on: every vocabulary file by place and stat, in
+    precedence order (not the sources' labels: they do not change what an entry means)."""
+    return (_stat(BUNDLED_VOCABULARY), *((str(d.resolve()), _stat(d / _loader.VOCABULARY_FILE)) for _label, d in parts))
 
 
 def read_source(
@@ -383,22 +496,40 @@ def read_source(
     if not files:
         problems.append(Problem(str(directory), 0, "", "no tool files (*.toml) found", "warning"))
     stamp = (_code_stamp(), vocabulary_key, status.commit)
-    cache_path = _cache_file(cache, spec, directory)
-    old = _read_cache(cache_path) if use_cache else None
-    old_entries = old["entries"] if old and old.get("stamp") == stamp else {}
-    entries: dict[str, tuple] = {}
+    key = _source_key(spec, directory)
+    root = str(directory)
+    shards: dict[int, dict] = {}  # shard -> the entries cached in it (read when first needed)
+    fresh: dict[int, dict[str, tuple]] = {}  # shard -> this run's entries
+    changed: set[int] = set()
     tools: dict[str, Tool] = {}
-    changed = not old_entries or len(old_entries) != len(files)
+    names = {path.name for path in files}
     for path in files:
-        key = _stat(path)
-        hit = old_entries.get(path.name)
-        if hit is not None and hit[0] == key:
-            tool, found = hit[1], hit[2]
+        shard = _shard_of(path.name)
+        if shard not in shards:
+            shards[shard] = (_read_shard(_shard_file(cache, key, shard), stamp, spec.name, root) if use_cache else None) or {}
+            if use_cache and any(name not in names for name in shards[shard]):
+                changed.add(shard)  # a file was removed or renamed
+        stat = _stat(path)
+        hit = shards[shard].get(path.name)
+        if not _usable(hit):
+            hit = None
+            changed.add(shard)
+        if hit is not None and hit[0] == stat:
+            tool, found = hit[2], hit[3]
             status.cached += 1
+            entry = hit
         else:
-            tool, found = read_tool(path, vocabulary, spec.name, root=directory)
-            changed = True
-        entries[path.name] = (key, tool, found)
+            text, found = _read_file(path, directory)
+            content = _content_digest(text) if text is not None else b""
+            if hit is not None and content and content == hit[1]:
+                tool, found = hit[2], hit[3]  # touched, not changed: read again, not parsed again
+            elif text is not None:
+                tool, found = _loader.read_tool_text(path, text, vocabulary, spec.name)
+            else:
+                tool = None  # unreadable: reported, never served from the cache
+            entry = (stat, content, tool, found)
+            changed.add(shard)
+        fresh.setdefault(shard, {})[path.name] = entry
         problems += found
         if tool is None:
             continue
@@ -406,12 +537,23 @@ def read_source(
             problems.append(Problem(str(path), 0, "", f"duplicate tool id `{tool.id}`: also defined in {tools[tool.id].path}"))
             continue
         tools[tool.id] = tool
-    if use_cache and changed:
-        _write_cache(cache_path, {"stamp": stamp, "entries": entries})
+    if use_cache:
+        header = {"format": CACHE_FORMAT, "stamp": stamp, "label": spec.name, "root": root}
+        for shard in range(SHARDS):
+            if shard in changed or (shard not in fresh and _shard_file(cache, key, shard).exists()):
+                _write_shard(_shard_file(cache, key, shard), header, fresh.get(shard, {}))
     status.tools = len(tools)
     status.errors = sum(p.severity == "error" for p in problems)
     status.warnings = len(problems) - status.errors
     return tools, vocabulary, problems, status
+
+
+def _read_file(path: Path, root: Path) -> tuple[str | None, list[Problem]]:
+    """A tool file's text, or None with the problem saying why it cannot be read."""
+    if _loader.escapes(path, root):
+        return None, [_loader.outside_problem(path)]
+    text, problem = read_text(path)
+    return (None, [problem]) if problem is not None else (text, [])
 
 
 def _demote(problem: Problem, source: str) -> Problem:
@@ -429,8 +571,8 @@ def load_sources(config: SourceConfig, cache: Path | None = None, use_cache: boo
     skip that entry with a warning, so another agency's broken file never stops a run;
     sources named on the command line (`--catalog`) keep their errors, as a check would.
 
-    When no file of any source changed since the last run, the merged catalogue itself is
-    read from the cache: no parsing and no merging.
+    Each source is read through its parse cache: only files changed since the last run are
+    parsed and validated; the merge that follows never validates anything again.
     """
     cache = cache or cache_dir()
     # A bad config entry is skipped, as a source that cannot be read: the run goes on.
@@ -438,19 +580,7 @@ def load_sources(config: SourceConfig, cache: Path | None = None, use_cache: boo
     enabled = gc.isenabled()
     gc.disable()  # bulk building of many small objects: the collector is most of the cost
     try:
-        key = _run_key(config.sources, cache) if use_cache else None
-        merged_path = _merged_file(cache, config.sources)
-        hit = _read_cache(merged_path) if use_cache else None
-        if hit is not None and hit.get("key") == key:
-            tools, vocabulary, labels, conflicts, problems, statuses = hit["value"]
-            for status in statuses:
-                status.cached = status.tools
-            catalog = Catalog(tools, vocabulary, labels)
-        else:
-            catalog, conflicts, problems, statuses = _load_and_merge(config, cache, use_cache)
-            if use_cache:
-                value = (catalog.tools, catalog.vocabulary, catalog.sources, conflicts, problems, statuses)
-                _write_cache(merged_path, {"key": key, "value": value})
+        catalog, conflicts, problems, statuses = _load_and_merge(config, cache, use_cache)
     finally:
         if enabled:
             gc.enable()
@@ -479,25 +609,6 @@ def _load_and_merge(config: SourceConfig, cache: Path, use_cache: bool):
         per_source.append((spec.name, tools))
     catalog, conflicts = merge(per_source, vocabulary)
     return catalog, conflicts, problems, statuses
-
-
-def _merged_file(cache: Path, specs: list[SourceSpec]) -> Path:
-    key = digest(repr(specs).encode())
-    return cache / "parsed" / f"merged-{key}.pickle"
-
-
-def _run_key(specs: list[SourceSpec], cache: Path) -> tuple:
-    """Everything a merged catalogue depends on: the code, and every source's files by stat."""
-    parts: list = [_code_stamp(), _stat(BUNDLED_VOCABULARY)]
-    for spec in specs:
-        directory = catalogue_dir(spec, cache)
-        state = read_state(spec, cache) if spec.kind == "git" else None  # commit, refused commit and why
-        if (spec.kind == "git" and not (state and state.commit)) or not directory.is_dir():
-            parts.append((spec, state, "unreadable"))
-            continue
-        files = _tool_files(directory)
-        parts.append((spec, state, _stat(directory / _loader.VOCABULARY_FILE), tuple((p.name, _stat(p)) for p in files)))
-    return tuple(parts)
 
 
 def merge(per_source: list[tuple[str, dict[str, Tool]]], vocabulary: Vocabulary) -> tuple[Catalog, list[Conflict]]:

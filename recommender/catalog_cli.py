@@ -386,3 +386,34 @@ def new(
         err(f"{path}: {exc.strerror}: nothing was written")
         raise typer.Exit(BAD_INPUT)
     typer.echo(f"wrote {path}: fill in the facts you can source, then run `sbb catalog validate {into}`")
+
+
+cache_app = typer.Typer(
+    help="The parse cache: parsed and validated catalogue entries, kept per file so an unchanged "
+    "file is never parsed twice.\n\n\b\nExamples:\n  sbb catalog cache clear",
+    rich_markup_mode=None,
+    no_args_is_help=True,
+)
+catalog_app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("clear")
+def cache_clear() -> None:
+    """Remove every parsed catalogue from the cache; the next run parses every file again.
+
+    Pulled git sources are kept: they hold the last commit `sbb catalog pull` accepted.
+    The cache directory is the user cache directory, or SBB_CACHE_DIR when set.
+
+    \b
+    Examples:
+      sbb catalog cache clear
+    """
+    from catalog.federation import clear_cache
+    from catalog.sources import cache_dir
+
+    removed, freed = clear_cache()
+    where = cache_dir() / "parsed"
+    if not removed:
+        typer.echo(f"the parse cache is empty ({where})")
+        return
+    typer.echo(f"removed {removed} parse cache file{'s' if removed != 1 else ''} ({freed / 1e6:.1f} MB) from {where}")

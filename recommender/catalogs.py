@@ -8,16 +8,22 @@ and the sharing commands) comes through `load_for_cli`, so they all see the same
 - with `--catalog DIR` (repeatable): DIR is added with the highest precedence; the bundled
   catalogue is left out unless a config file says `bundled = true`. With no configured
   sources (or with `SBB_NO_CONFIG=1`) `--catalog DIR` therefore reads DIR alone.
+
+`sbb --no-cache …` (or `SBB_NO_CACHE=1`) reads every file again: the parse cache is neither
+used nor written.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from catalog.federation import FederationResult, load_sources
-from catalog.sources import configured_sources
+if TYPE_CHECKING:
+    from catalog.federation import FederationResult
+
+USE_CACHE = True  # `sbb --no-cache` sets it False for the run
 
 
 def _to_stderr(message: str) -> None:
@@ -33,8 +39,11 @@ def load_for_cli(
     errors are named in one line through `notify` (standard error by default); the others
     still load.
     """
+    from catalog.federation import load_sources
+    from catalog.sources import configured_sources
+
     config = configured_sources(list(directories) if directories else None)
-    result = load_sources(config)
+    result = load_sources(config, use_cache=cache_enabled())
     if notify is not None:
         line = sources_note(result)
         if line:
@@ -42,6 +51,11 @@ def load_for_cli(
         for problem in config.problems:
             notify(str(problem))
     return result
+
+
+def cache_enabled() -> bool:
+    """Whether this run reads and writes the parse cache (`--no-cache`, `SBB_NO_CACHE=1`)."""
+    return USE_CACHE and os.environ.get("SBB_NO_CACHE", "") in ("", "0")
 
 
 def sources_note(result: FederationResult) -> str:

@@ -117,6 +117,7 @@ def main_callback(
     ctx: typer.Context,
     version: bool = typer.Option(False, "--version", help="Print the version and exit (with -v: also the catalogue sources read and their commits or digests)."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="With --version: more detail."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Read every catalogue file again: the parse cache is neither used nor written (also SBB_NO_CACHE=1)."),
 ) -> None:
     """Share, buy, or (last resort) build: find how to get a capability, with reasons.
 
@@ -128,8 +129,14 @@ def main_callback(
       sbb recommend --profile examples/b-web-analytics.toml
       sbb recommend -c web-analytics --hard residency=DE -f json
       sbb --version -v                      # version and catalogue sources, for a bug report
+      sbb --no-cache catalog stats          # read every catalogue file again, bypassing the cache
       sbb --install-completion              # tab completion for this shell
     """
+    from recommender import catalogs
+
+    catalogs.USE_CACHE = not no_cache
+    if no_cache:
+        ctx.call_on_close(lambda: setattr(catalogs, "USE_CACHE", True))  # for this run only
     if version:
         typer.echo(version_text(verbose), nl=False)
         raise typer.Exit(OK)

@@ -229,9 +229,10 @@ WRITERS = {
         "def get(p): return p.read_text()\n"
     ),
     "parse cache": (
-        "import pickle\nfrom catalog.federation import _write_cache, _read_cache\n"
-        "def put(p, text): _write_cache(p, {'text': text})\n"
-        "def get(p): return _read_cache(p)['text']\n"
+        "from catalog.federation import CACHE_FORMAT, _read_shard, _write_shard\n"
+        "H = {'format': CACHE_FORMAT, 'stamp': (), 'label': 'x', 'root': 'r'}\n"
+        "def put(p, text): _write_shard(p, H, {'text': text})\n"
+        "def get(p): return _read_shard(p, (), 'x', 'r')['text']\n"
     ),
     "pull state": (
         "import json\nfrom catalog.sources import _write_json\n"

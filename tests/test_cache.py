@@ -1,0 +1,283 @@
+"""The parse cache: per file, per directory however spelt, never trusted when damaged or stale."""
+
+from __future__ import annotations
+
+import os
+import pickle
+
+import pytest
+from typer.testing import CliRunner
+
+from catalog import federation
+from catalog.federation import clear_cache, load_sources
+from catalog.loader import load_catalog
+from catalog.problems import Problem
+from catalog.sources import SourceConfig, SourceSpec, cache_dir
+from recommender.catalogs import load_for_cli
+from recommender.cli import app
+from recommender.exits import OK
+from tests.sharing_helpers import entry, write_catalogue
+
+runner = CliRunner()
+
+
+def catalogue(path, count=6, prefix="t"):
+    return write_catalogue(path, {f"{prefix}{i}-stats": entry(f"{prefix.upper()}{i} Stats", f"https://{prefix}{i}.example.org") for i in range(count)})
+
+
+def load(directory, **kwargs):
+    return load_for_cli([directory], notify=None, **kwargs)
+
+
+def parsed_files():
+    return sorted((cache_dir() / "parsed").glob("*.pickle"))
+
+
+@pytest.fixture
+def parses(monkeypatch):
+    """The tool files parsed (not merely read) in a run, by file name."""
+    seen: list[str] = []
+    real = federation._loader.read_tool_text
+
+    def spy(path, text, vocabulary, origin=""):
+        seen.append(path.name)
+        return real(path, text, vocabulary, origin)
+
+    monkeypatch.setattr(federation._loader, "read_tool_text", spy)
+    return seen
+
+
+def same_as_plain_loader(result, directory):
+    plain = load_catalog([directory], label=str(directory)).catalog
+    assert result.catalog.tools == plain.tools
+
+
+def test_a_changed_file_costs_its_own_parse_only(tmp_path, parses):
+    directory = catalogue(tmp_path / "c")
+    load(directory)
+    assert len(parses) == 6
+    parses.clear()
+    (directory / "tools" / "t2-stats.toml").write_text(entry("T2 Stats Renamed", "https://t2.example.org"))
+    result = load(directory)
+    assert parses == ["t2-stats.toml"] and result.statuses[0].cached == 5
+    assert result.catalog.tools["t2-stats"].name == "T2 Stats Renamed"
+    same_as_plain_loader(result, directory)
+    parses.clear()
+    assert load(directory).statuses[0].cached == 6 and parses == []
+
+
+def test_an_added_file_is_parsed_and_the_rest_are_not(tmp_path, parses):
+    directory = catalogue(tmp_path / "c")
+    load(directory)
+    parses.clear()
+    (directory / "tools" / "new-stats.toml").write_text(entry("New Stats", "https://new.example.org"))
+    result = load(directory)
+    assert parses == ["new-stats.toml"] and "new-stats" in result.catalog.tools
+    same_as_plain_loader(result, directory)
+
+
+def test_a_deleted_file_leaves_the_catalogue_and_the_cache(tmp_path, parses):
+    directory = catalogue(tmp_path / "c")
+    load(directory)
+    parses.clear()
+    (directory / "tools" / "t3-stats.toml").unlink()
+    result = load(directory)
+    assert parses == [] and "t3-stats" not in result.catalog.tools and result.statuses[0].cached == 5
+    same_as_plain_loader(result, directory)
+    assert load(directory).statuses[0].cached == 5
+
+
+def test_a_renamed_file_is_parsed_under_its_new_name(tmp_path, parses):
+    directory = catalogue(tmp_path / "c")
+    load(directory)
+    parses.clear()
+    tools = directory / "tools"
+    text = (tools / "t4-stats.toml").read_text()
+    (tools / "t4-stats.toml").unlink()
+    (tools / "t4-renamed.toml").write_text(text)
+    result = load(directory)
+    assert parses == ["t4-renamed.toml"]
+    assert "t4-stats" not in result.catalog.tools and result.catalog.tools["t4-renamed"].path.endswith("t4-renamed.toml")
+    same_as_plain_loader(result, directory)
+
+
+def test_a_touched_file_is_read_again_but_not_parsed_again(tmp_path, parses):
+    directory = catalogue(tmp_path / "c")
+    first = load(directory)
+    parses.clear()
+    path = directory / "tools" / "t1-stats.toml"
+    os.utime(path, ns=(path.stat().st_mtime_ns + 10**9, path.stat().st_mtime_ns + 10**9))
+    result = load(directory)
+    assert parses == [] and result.catalog.tools == first.catalog.tools
+
+
+def test_an_edit_of_the_same_size_is_parsed(tmp_path, parses):
+    directory = catalogue(tmp_path / "c")
+    load(directory)
+    path = directory / "tools" / "t1-stats.toml"
+    text = path.read_text()
+    path.write_text(text.replace("T1 Stats", "T9 Stats"))  # same size, new time
+    parses.clear()
+    result = load(directory)
+    assert parses == ["t1-stats.toml"] and result.catalog.tools["t1-stats"].name == "T9 Stats"
+    same_as_plain_loader(result, directory)
+    path.write_text(text)  # back to the text cached before: compared by content, still parsed once
+    parses.clear()
+    assert load(directory).catalog.tools["t1-stats"].name == "T1 Stats" and parses == ["t1-stats.toml"]
+
+
+def test_a_relative_and_an_absolute_path_share_one_cache(tmp_path, monkeypatch, parses):
+    directory = catalogue(tmp_path / "cats" / "x")
+    monkeypatch.chdir(tmp_path)
+    relative = load(directory.relative_to(tmp_path))
+    files = parsed_files()
+    parses.clear()
+    absolute = load(directory)
+    assert parses == [] and absolute.statuses[0].cached == 6
+    assert parsed_files() == files  # no second cache
+    # Each run names the source and its files as that run spelt them.
+    tool = absolute.catalog.tools["t1-stats"]
+    assert tool.origin == str(directory) and tool.path == str(directory / "tools" / "t1-stats.toml")
+    assert all(f.origin == str(directory) for o in tool.options for f in o.facts.values())
+    assert relative.catalog.tools["t1-stats"].origin == "cats/x"
+    same_as_plain_loader(absolute, directory)
+    again = load(directory.relative_to(tmp_path))
+    assert again.catalog.tools == relative.catalog.tools
+
+
+def test_problems_cached_under_another_spelling_name_this_runs_path(tmp_path, monkeypatch):
+    directory = catalogue(tmp_path / "cats" / "x", count=2)
+    (directory / "tools" / "broken.toml").write_text("name = [")
+    monkeypatch.chdir(tmp_path)
+    load(directory.relative_to(tmp_path))
+    result = load(directory)
+    assert [p.file for p in result.errors] == [str(directory / "tools" / "broken.toml")]
+
+
+def test_two_sources_with_the_same_file_names_keep_their_own_entries(tmp_path, parses):
+    a = write_catalogue(tmp_path / "a", {"same-stats": entry("Same Stats A", "https://a.example.org")})
+    b = write_catalogue(tmp_path / "b", {"same-stats": entry("Same Stats B", "https://b.example.org")})
+    first = load_for_cli([a, b], notify=None)
+    parses.clear()
+    again = load_for_cli([a, b], notify=None)
+    assert parses == [] and [s.cached for s in again.statuses] == [1, 1]
+    assert again.catalog.tools == first.catalog.tools
+    only_b = load_for_cli([b], notify=None)
+    assert only_b.catalog.tools["same-stats"].name == "Same Stats B"
+    assert load_for_cli([a], notify=None).catalog.tools["same-stats"].name == "Same Stats A"
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "foreign pickle", "foreign entries"])
+def test_a_damaged_cache_is_ignored_and_rebuilt(tmp_path, damage, parses):
+    directory = catalogue(tmp_path / "c")
+    first = load(directory)
+    files = parsed_files()
+    assert files
+    for path in files:
+        data = path.read_bytes()
+        if damage == "garbage":
+            path.write_bytes(b"\x00not a pickle at all" * 10)
+        elif damage == "truncated":
+            path.write_bytes(data[: len(data) // 2])
+        elif damage == "empty":
+            path.write_bytes(b"")
+        elif damage == "foreign pickle":
+            path.write_bytes(pickle.dumps(["someone", "else's", {"data": 1}]))
+        else:  # our header, then entries of the wrong shape
+            header = pickle.loads(data)
+            path.write_bytes(pickle.dumps(header) + pickle.dumps({"t1-stats.toml": ("x", 1), "t2-stats.toml": [1, 2, 3, 4]}))
+    parses.clear()
+    result = load(directory)
+    assert result.ok and result.catalog.tools == first.catalog.tools
+    assert sorted(parses) == [f"t{i}-stats.toml" for i in range(6)] or damage == "foreign entries"
+    same_as_plain_loader(result, directory)
+    parses.clear()
+    assert load(directory).statuses[0].cached == 6 and parses == []  # rebuilt
+
+
+def test_a_file_unreadable_after_it_was_cached_is_reported_not_served(tmp_path, monkeypatch):
+    directory = catalogue(tmp_path / "c")
+    load(directory)
+    path = directory / "tools" / "t1-stats.toml"
+    mtime = path.stat().st_mtime_ns
+    path.chmod(0o000)
+    os.utime(path, ns=(mtime, mtime))  # same size and time: the mode says it changed
+    real = federation.read_text
+
+    def denied(p, *args, **kwargs):  # root reads a mode-000 file: make it fail as for anyone else
+        if p == path:
+            return None, Problem(str(p), 0, "", "cannot read file: Permission denied")
+        return real(p, *args, **kwargs)
+
+    monkeypatch.setattr(federation, "read_text", denied)
+    try:
+        for _ in range(2):  # and not on the run after either
+            result = load(directory)
+            assert "t1-stats" not in result.catalog.tools
+            assert [(p.file, p.message) for p in result.errors] == [(str(path), "cannot read file: Permission denied")]
+    finally:
+        path.chmod(0o644)
+    monkeypatch.setattr(federation, "read_text", real)
+    os.utime(path, ns=(mtime + 10**9, mtime + 10**9))
+    assert "t1-stats" in load(directory).catalog.tools
+
+
+def test_no_cache_neither_reads_nor_writes_the_cache(tmp_path, parses):
+    directory = catalogue(tmp_path / "c")
+    out = runner.invoke(app, ["--no-cache", "catalog", "stats", "--catalog", str(directory)])
+    assert out.exit_code == OK, out.output
+    assert parsed_files() == [] and len(parses) == 6
+    load(directory)
+    parses.clear()
+    out = runner.invoke(app, ["--no-cache", "catalog", "stats", "--catalog", str(directory)])
+    assert out.exit_code == OK and len(parses) == 6  # a full cache is not read either
+    parses.clear()
+    out = runner.invoke(app, ["catalog", "stats", "--catalog", str(directory)])
+    assert out.exit_code == OK and parses == []  # the flag lasts one run
+
+
+def test_sbb_no_cache_variable(tmp_path, parses, monkeypatch):
+    directory = catalogue(tmp_path / "c")
+    load(directory)
+    parses.clear()
+    monkeypatch.setenv("SBB_NO_CACHE", "1")
+    assert load(directory).statuses[0].cached == 0 and len(parses) == 6
+
+
+def test_cache_clear_removes_parsed_entries_and_keeps_pulled_sources(tmp_path, parses):
+    directory = catalogue(tmp_path / "c")
+    load(directory)
+    pulled = cache_dir() / "git" / "agency-0123456789" / "keep.toml"
+    pulled.parent.mkdir(parents=True)
+    pulled.write_text("kept")
+    count = len(parsed_files())
+    out = runner.invoke(app, ["catalog", "cache", "clear"])
+    assert out.exit_code == OK, out.output
+    assert f"removed {count} parse cache file" in out.stdout and str(cache_dir() / "parsed") in out.stdout
+    assert parsed_files() == [] and pulled.read_text() == "kept"
+    out = runner.invoke(app, ["catalog", "cache", "clear"])
+    assert out.exit_code == OK and "the parse cache is empty" in out.stdout
+    parses.clear()
+    load(directory)
+    assert len(parses) == 6
+    assert clear_cache(tmp_path / "nowhere") == (0, 0)
+
+
+def test_a_vocabulary_change_revalidates_every_entry(tmp_path, parses):
+    directory = catalogue(tmp_path / "c")
+    load(directory)
+    parses.clear()
+    (directory / "capabilities.toml").write_text(
+        'schema_version = 1\n\n[[capabilities]]\nid = "stats-extra"\nlabel = "Extra statistics"\narea = "analytics"\ngoals = ["monitoring"]\n'
+    )
+    result = load(directory)
+    assert len(parses) == 6, result.problems
+
+
+def test_a_load_through_federation_matches_the_direct_loader(tmp_path):
+    directory = catalogue(tmp_path / "c")
+    config = SourceConfig(sources=[SourceSpec(str(directory), "directory", str(directory), explicit=True)])
+    cold = load_sources(config)
+    warm = load_sources(config)
+    assert cold.catalog.tools == warm.catalog.tools
+    same_as_plain_loader(warm, directory)
