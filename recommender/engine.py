@@ -6,6 +6,7 @@ whatever order the catalogue files were read in.
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -45,7 +46,7 @@ class Verdict:
     fact: str
     sources: tuple[Source, ...] = ()
     _provenance: tuple[FactProvenance, ...] | None = field(default=None, repr=False, compare=False)
-    _owner: "Assessment | None" = field(default=None, repr=False, compare=False)
+    _owner: "_Provenance | None" = field(default=None, repr=False, compare=False)
     _index: int = field(default=-1, repr=False, compare=False)
 
     @property
@@ -53,7 +54,7 @@ class Verdict:
         """The stated facts it rests on: the catalogue sources stating each, and any other
         claims (worked out when first read, for every verdict of its option at once)."""
         if self._provenance is None:
-            self._provenance = self._owner.provenance_at(self._index) if self._owner is not None else ()
+            self._provenance = self._owner.at(self._index) if self._owner is not None else ()
         return self._provenance
 
     @property
@@ -70,6 +71,27 @@ class Verdict:
     def points(self) -> int:
         """What this verdict adds to the score: a soft preference's weight when it passes."""
         return self.weight if (not self.hard and self.result == PASS) else 0
+
+
+class _Provenance:
+    """The provenance of every verdict of one option, worked out at once when first read.
+
+    Verdicts hold this, not their assessment: an answer then holds no reference cycle and is
+    freed as soon as it is dropped, even once frozen out of the garbage collector's reach.
+    """
+
+    __slots__ = ("tool", "option", "basis", "found")
+
+    def __init__(self, tool: Tool, option: Option, basis: "Basis"):
+        self.tool, self.option, self.basis = tool, option, basis
+        self.found: list | None = None
+
+    def at(self, i: int) -> tuple[FactProvenance, ...]:
+        if self.found is None:
+            basis = self.basis
+            checks = [(row[4], req.value) for req, row in zip(basis.requirements, basis.rows)]
+            self.found = facts_read_all(checks, self.tool, self.option, basis.context)
+        return self.found[i] if 0 <= i < len(self.found) else ()
 
 
 class Basis:
@@ -121,30 +143,31 @@ class Assessment:
     # dispute, by position; those positions are also in `unknown_at` (to verify).
     disputes: dict[int, str] = field(default_factory=dict, compare=False, repr=False)
     _verdicts: tuple[Verdict, ...] | None = field(default=None, compare=False, repr=False)
-    _provenance: list | None = field(default=None, compare=False, repr=False)
+    _provenance: _Provenance | None = field(default=None, compare=False, repr=False)
     _risks: dict[str, Risk] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def verdicts(self) -> tuple[Verdict, ...]:
         """Every requirement's verdict, with the catalogue fact behind it."""
         if self._verdicts is None:
-            basis, disputes = self.basis, self.disputes
+            basis, disputes, provenance = self.basis, self.disputes, self._provenance_of()
             self._verdicts = tuple(
                 Verdict(
                     req.kind, f"{label} — disputed: {disputes[i]}" if i in disputes else label, req.hard, req.weight,
-                    o.result, o.fact, o.sources, None, self, i,
+                    o.result, o.fact, o.sources, None, provenance, i,
                 )
                 for i, (req, label, o) in enumerate(zip(basis.requirements, basis.labels, self.outcomes))
             )
         return self._verdicts
 
+    def _provenance_of(self) -> _Provenance:
+        if self._provenance is None:
+            self._provenance = _Provenance(self.tool, self.option, self.basis)
+        return self._provenance
+
     def provenance_at(self, i: int) -> tuple[FactProvenance, ...]:
         """The provenance of the verdict at position `i` (all positions worked out at once)."""
-        if self._provenance is None:
-            basis = self.basis
-            checks = [(row[4], req.value) for req, row in zip(basis.requirements, basis.rows)]
-            self._provenance = facts_read_all(checks, self.tool, self.option, basis.context)
-        return self._provenance[i] if 0 <= i < len(self._provenance) else ()
+        return self._provenance_of().at(i)
 
     @property
     def failed(self) -> tuple[Verdict, ...]:
@@ -423,8 +446,17 @@ class Judge:
         return memo
 
     def recommend(self, profile: Profile, strict: bool = False) -> Recommendation:
-        """The same answer as `recommend(catalog, profile, strict)`."""
-        return recommend(self.catalog, profile, strict, self)
+        """The same answer as `recommend(catalog, profile, strict)`.
+
+        The answer and the memos live as long as the session shows them: they are frozen out
+        of the garbage collector's reach (as the catalogue is once loaded), so a later full
+        collection never walks them. An answer holds no reference cycle, so dropping it still
+        frees it. Young garbage is collected first, so little else is frozen with it.
+        """
+        gc.collect(1)
+        rec = recommend(self.catalog, profile, strict, self)
+        gc.freeze()
+        return rec
 
 
 def in_scope(catalog: Catalog, profile: Profile) -> list[Tool]:
@@ -487,7 +519,21 @@ def resourcing_needs(option: Option, ctx: Context, demanded: dict) -> tuple[str,
 
 def recommend(catalog: Catalog, profile: Profile, strict: bool = False, judge: Judge | None = None) -> Recommendation:
     """Judge every option in scope, rank the survivors by fit and then on the ladder, gate
-    build, and state the answer."""
+    build, and state the answer.
+
+    The collector is paused while it runs: judging makes a dozen small objects per option
+    and, with the collector on, full collections walking them were half of a broad run.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _recommend(catalog, profile, strict, judge)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _recommend(catalog: Catalog, profile: Profile, strict: bool, judge: Judge | None) -> Recommendation:
     profile = profile.effective()
     basis = Basis(profile, judge)
     policy = policy_for(profile)
