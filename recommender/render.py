@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 import re
-import textwrap
 
+from catalog import cells
 from catalog.text import md_url, neutralise
 from recommender.engine import FITS, FITS_IF_RESOURCED, TIER_WORDS, TIERS, TO_VERIFY, Answer, Assessment, Recommendation, Verdict
 from recommender.requirements import FAIL, PASS, UNKNOWN
@@ -254,7 +254,7 @@ def _nothing_fits(rec: Recommendation) -> str:
 def answer_lines(rec: Recommendation, width: int = 80) -> list[str]:
     """The answer, wrapped: the first thing every text output shows."""
     text = rec.answer.text if rec.answer else ""
-    return textwrap.wrap("Answer: " + one_line(text), width, subsequent_indent="  ") if text else []
+    return cells.wrap("Answer: " + one_line(text), width, subsequent_indent="  ") if text else []
 
 
 def _scope_line(rec: Recommendation) -> str:
@@ -269,34 +269,32 @@ def to_table(rec: Recommendation, width: int = 80) -> str:
     out: list[str] = []
     title = plain(rec.profile.title) or "Recommendation"
     out.append(title)
-    out.append("=" * min(len(title), width))
+    out.append("=" * min(cells.width(title), width))
     out += answer_lines(rec, width)
-    out += textwrap.wrap(_scope_line(rec), width)
+    out += cells.wrap(_scope_line(rec), width)
     name_w = width - 38
     for tier in TIERS:
         rows = rec.in_tier(tier)
         if not rows:
             continue
         out.append("")
-        out += textwrap.wrap(f"{TIER_WORDS[tier].upper()} ({len(rows)}): {TIER_HEADINGS[tier]}", width, subsequent_indent="  ")
+        out += cells.wrap(f"{TIER_WORDS[tier].upper()} ({len(rows)}): {TIER_HEADINGS[tier]}", width, subsequent_indent="  ")
         out.append(f"  {'#':>2} {'option':<{name_w}} {'step':<5} {'score':>5}  res  data plat intg")
         for i, a in enumerate(rows, 1):
-            name = one_line(a.name)
-            if len(name) > name_w:
-                name = name[: name_w - 1] + "…"
+            name = cells.ljust(cells.clip(one_line(a.name), name_w), name_w)  # in cells: wide names align
             r = a.risks
             score = f"{a.score}/{a.score_max}" if a.score_max else "-"
             out.append(
-                f"  {i:>2} {name:<{name_w}} {a.step:<5} {score:>5}  {_short(r['resourcing'].level):<5}"
+                f"  {i:>2} {name} {a.step:<5} {score:>5}  {_short(r['resourcing'].level):<5}"
                 f"{_short(r['data_control'].level):<5}{_short(r['platform_control'].level):<5}{_short(r['system_integration'].level)}"
             )
             if a.needs:
-                out += textwrap.wrap("needs: " + plain("; ".join(a.needs)), width - 7, initial_indent="       ", subsequent_indent="         ")
+                out += cells.wrap("needs: " + plain("; ".join(a.needs)), width - 7, initial_indent="       ", subsequent_indent="         ")
             if a.unknown:
-                out += textwrap.wrap("verify: " + plain("; ".join(v.label for v in a.unknown)), width - 7, initial_indent="       ", subsequent_indent="         ")
+                out += cells.wrap("verify: " + plain("; ".join(v.label for v in a.unknown)), width - 7, initial_indent="       ", subsequent_indent="         ")
             detail = _verdict_line(a, rec.home)
             if detail:
-                for line in textwrap.wrap(detail, width - 8):
+                for line in cells.wrap(detail, width - 8):
                     out.append(f"       {line}")
     if not rec.options and not rec.scope_problem:
         out += ["", _nothing_fits(rec)]
@@ -304,23 +302,23 @@ def to_table(rec: Recommendation, width: int = 80) -> str:
     if rec.build:
         out.append("BUILD (last resort)")
         for reason in rec.build.reasons:
-            out.extend(textwrap.wrap(plain(reason), width - 4, initial_indent="  - ", subsequent_indent="    "))
+            out.extend(cells.wrap(plain(reason), width - 4, initial_indent="  - ", subsequent_indent="    "))
         if rec.build.foundations:
             names = ", ".join(a.key for a in rec.build.foundations)
-            out.extend(textwrap.wrap(f"build on: {names}", width - 4, initial_indent="  ", subsequent_indent="    "))
+            out.extend(cells.wrap(f"build on: {names}", width - 4, initial_indent="  ", subsequent_indent="    "))
         out.append(f"  resourcing risk: {rec.build.risks['resourcing'].level}")
     else:
         out.append("BUILD: not justified (share or buy options remain; no unique requirement stated)")
     if rec.integration_work:
         out.append("")
-        out.extend(textwrap.wrap(rec.integration_work, width))
+        out.extend(cells.wrap(rec.integration_work, width))
     if rec.near_misses:
         out.append("")
         out.append("NEAR MISSES")
         for a in rec.near_misses[:10]:
             blocked = "; ".join(plain(_blocked(v)) for v in a.blocking(rec.strict))
             out.extend(
-                textwrap.wrap(
+                cells.wrap(
                     f"{a.key} ({a.step}) blocked by {blocked}", width - 2, initial_indent="  ", subsequent_indent="      "
                 )
             )
@@ -330,7 +328,7 @@ def to_table(rec: Recommendation, width: int = 80) -> str:
         out.append("")
         out.append("WHAT EACH HARD REQUIREMENT COSTS (options it alone removes)")
         for r in rec.relaxation:
-            out.append(f"  {r.removes:>3}  {plain(r.requirement.label)}"[:width])
+            out.append(cells.cut(f"  {r.removes:>3}  {one_line(r.requirement.label)}", width))
     if rec.unverified:
         out.append(f"  {len(rec.unverified):>3}  removed as unverified under --strict (listed among the near misses)")
     out.append("")
@@ -458,13 +456,18 @@ def comparison_rows(a: Assessment, b: Assessment) -> list[tuple[str, str, str]]:
 def to_comparison(a: Assessment, b: Assessment, width: int = 80) -> str:
     """Two options side by side, readable at 80 columns."""
     col = (width - 3) // 2
-    out = [f"{plain(a.name)[:col]:<{col}} | {plain(b.name)[:col]}", f"{a.key[:col]:<{col}} | {b.key[:col]}", "-" * width]
+    # Columns are measured in terminal cells, so wide (CJK) names and facts stay aligned.
+    out = [
+        f"{cells.ljust(cells.cut(one_line(a.name), col), col)} | {cells.cut(one_line(b.name), col)}",
+        f"{cells.ljust(cells.cut(one_line(a.key), col), col)} | {cells.cut(one_line(b.key), col)}",
+        "-" * width,
+    ]
     for label, left, right_text in comparison_rows(a, b):
         out.append(label)
-        lw = textwrap.wrap(left, col) or [""]
-        rw = textwrap.wrap(right_text, col) or [""]
+        lw = cells.wrap(left, col) or [""]
+        rw = cells.wrap(right_text, col) or [""]
         for i in range(max(len(lw), len(rw))):
             l_part = lw[i] if i < len(lw) else ""
             r_part = rw[i] if i < len(rw) else ""
-            out.append(f"{l_part:<{col}} | {r_part}")
+            out.append(f"{cells.ljust(l_part, col)} | {r_part}")
     return "\n".join(out) + "\n"
