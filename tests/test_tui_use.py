@@ -517,3 +517,15 @@ async def test_profile_opens_on_its_results_every_time(tmp_path):
             assert app.current_step() == "results" and app.rec is not None
             assert app.focused is not None and app.focused.id == "results-list"
         assert set(shown) <= {"results"}, shown  # step 1 never shown, not even for a frame
+
+
+@run
+async def test_a_late_count_update_while_quitting_is_harmless(fixture_loaded):
+    """A "(updating…)" timer that fires while the walk is torn down does nothing."""
+    app = SbbApp(loaded=fixture_loaded, profile=fixture_profile())
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(app, pilot)
+        await app.walk.query_one("#count").remove()
+        app.generation += 1
+        app.mark_stale(app.generation)  # would raise NoMatches before
+        assert app.is_running

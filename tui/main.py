@@ -430,6 +430,10 @@ class SbbApp(App[int]):
 
     def set_count(self) -> None:
         """The live count line; "(updating…)" only while a slow answer is still being worked out."""
+        try:
+            count = self.walk.query_one("#count", Static)
+        except NoMatches:
+            return  # the walk is being torn down (a late timer while quitting)
         stale = self.stale_generation == self.generation and self.shown_count != self.generation
         line = Text()
         step = self.current_step()
@@ -449,7 +453,7 @@ class SbbApp(App[int]):
                 line.append(" · strict")
         if stale and self.rec is not None:
             line.append("  (updating…)", style="italic")
-        update_if_changed(self.walk.query_one("#count", Static), line)
+        update_if_changed(count, line)
 
     def refresh_results(self) -> None:
         """Redraw the results step from the latest answer."""
