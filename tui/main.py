@@ -765,7 +765,8 @@ class SbbApp(App[int]):
             self.push_screen(DocumentScreen(f"{a.name} — {a.step}", option_document(a, stance, self.rec.home, self.no_color)))
 
     def open_compare(self, a, b) -> None:
-        """Two options side by side."""
+        """Two options side by side (the marking notice has done its job: it would cover the page)."""
+        self.clear_notifications()
         self.push_screen(DocumentScreen(f"Compare: A {a.name}  ·  B {b.name}", compare_document(a, b, self.profile.context.stance, self.no_color)))
 
     def action_save_profile(self) -> None:
