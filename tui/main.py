@@ -776,7 +776,12 @@ class SbbApp(App[int]):
         profile = self.profile
 
         def write(path: Path, _format: str, overwrite: bool) -> None:
-            write_atomic(path, profile.to_toml(), overwrite=overwrite)
+            text = profile.to_toml()
+            if overwrite:  # saving over a profile: keep its comments and layout
+                from catalog.tomledit import rewrite_file
+
+                text = rewrite_file(path, profile.to_toml_data(), text)
+            write_atomic(path, text, overwrite=overwrite)
 
         def saved(path: Path | None) -> None:
             if path is not None:
