@@ -501,19 +501,19 @@ def resourcing_needs(option: Option, ctx: Context, demanded: dict) -> tuple[str,
             needs.append("an ICT team that runs services (the Observer stance does not)")
         if effort is None:
             if capacity != "high":  # high capacity runs whatever effort it turns out to be
-                needs.append("ops capacity to run it (its ops effort is not stated)")
+                needs.append("ops capacity to run it (the option's ops effort is not stated)")
         elif not capacity:
-            needs.append(f"{effort} ops capacity (the agency's ops capacity is not stated)")
+            needs.append(f"{effort} ops capacity (its capacity is not stated)")
         elif EFFORT_RANK[effort] > CAPACITY_RANK[capacity]:
-            needs.append(f"{effort} ops capacity (the agency has {capacity})")
+            needs.append(f"{effort} ops capacity (it has {capacity})")
         have = {s.casefold() for s in ctx.skills}
         missing = [s for s in option.value("resourcing.skills", ()) if s.casefold() not in have]
         if missing:
-            needs.append(f"skills in {_and(missing)} (not among the agency's stated skills)")
+            needs.append(f"skills in {_and(missing)} (not among its stated skills)")
         if "assurance" in demanded and capacity != "high":
             needs.append("high ops capacity to assess and accredit its own deployment")
     elif effort is not None and effort != "low" and capacity and EFFORT_RANK[effort] > CAPACITY_RANK[capacity]:
-        needs.append(f"{effort} effort to administer the service (the agency has {capacity} capacity)")
+        needs.append(f"{effort} effort to administer the service (it has {capacity} capacity)")
     return tuple(needs)
 
 
@@ -685,16 +685,16 @@ def state_answer(rec: Recommendation) -> Answer:
             headline = f"Adopt {_named(top)}."
             reason = "meets every hard requirement and the agency can run it"
         else:
-            headline = f"Adopt {_named(top)}; the agency will fund {_funds(top)}."
+            headline = f"Adopt {_named(top)}; the agency will provide {_funds(top)}."
             reason = "meets every hard requirement; the agency has said it will resource what running it needs"
         if better:
             pref = better[0]
             if pref.tier == TO_VERIFY:
                 conditions.append(f"Prefer {_named(pref)} if its {_to_verify(pref)} {'is' if len(pref.unknown) == 1 else 'are'} confirmed.")
             elif pref.tier == FITS_IF_RESOURCED:
-                conditions.append(f"Prefer {_named(pref)} if the agency funds {_funds(pref)}.")
+                conditions.append(f"Prefer {_named(pref)} if the agency provides {_funds(pref)}.")
     elif top.tier == FITS_IF_RESOURCED and rec.profile.context.will_resource is not False:
-        headline = f"Adopt {_named(top)} if the agency funds {_funds(top)}."
+        headline = f"Adopt {_named(top)} if the agency provides {_funds(top)}."
         reason = "meets every hard requirement, but running it needs capacity or skills the agency has not stated"
         fallback = next((a for a in options[1:] if a.tier != FITS_IF_RESOURCED or not a.needs), None)
         if fallback is not None and fallback.tier == TO_VERIFY:
@@ -702,9 +702,9 @@ def state_answer(rec: Recommendation) -> Answer:
         elif fallback is not None:
             conditions.append(f"Otherwise {_named(fallback)}.")
         elif len(options) > 1:
-            conditions.append(f"Otherwise {_named(options[1])} if the agency funds {_funds(options[1])}.")
+            conditions.append(f"Otherwise {_named(options[1])} if the agency provides {_funds(options[1])}.")
     elif top.tier == FITS_IF_RESOURCED:  # every option needs resourcing the agency ruled out
-        headline = f"Adopt {_named(top)} only if the agency can fund {_funds(top)}: nothing else fits."
+        headline = f"Adopt {_named(top)} only if the agency can provide {_funds(top)}: nothing else fits."
         reason = "meets every hard requirement, but needs capacity or skills the agency has said it cannot add"
     else:
         headline = f"Verify, then adopt {_named(top)}: confirm its {_to_verify(top)}."

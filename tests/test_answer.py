@@ -62,8 +62,8 @@ def test_an_unverified_share_option_does_not_outrank_a_buy_option_that_fits(form
     # The better-placed share option is named with what it takes.
     assert rec.answer.headline == f"Adopt {first.name} (buy)."
     assert rec.answer.conditions[0] == (
-        "Prefer Open Forms (self-hosted; share) if the agency funds medium ops capacity (the agency has none) "
-        "and skills in python (not among the agency's stated skills)."
+        "Prefer Open Forms (self-hosted; share) if the agency provides medium ops capacity (it has none) "
+        "and skills in python (not among its stated skills)."
     )
 
 
@@ -79,13 +79,13 @@ def test_an_agency_that_will_resource_ranks_resourced_options_with_those_that_fi
     rec = recommend(forms, council(level="other-public", will_resource=True))
     assert rec.options[0].key == "open-forms/self-hosted"
     assert rec.options[0].tier == FITS_IF_RESOURCED
-    assert rec.answer.headline.startswith("Adopt Open Forms (self-hosted; share); the agency will fund medium ops capacity")
+    assert rec.answer.headline.startswith("Adopt Open Forms (self-hosted; share); the agency will provide medium ops capacity")
 
 
 def test_fits_if_resourced_answer_names_what_to_fund_and_the_fallback(forms):
     rec = recommend(forms, council(("self_hosted", True)))
     assert rec.answer.tier == FITS_IF_RESOURCED
-    assert rec.answer.headline.startswith("Adopt Open Forms (self-hosted; share) if the agency funds medium ops capacity")
+    assert rec.answer.headline.startswith("Adopt Open Forms (self-hosted; share) if the agency provides medium ops capacity")
 
 
 def test_to_verify_answer_names_exactly_what_to_verify(forms):
