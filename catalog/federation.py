@@ -473,15 +473,16 @@ def _vocabulary_key(parts: list[tuple[str, Path]]) -> tuple:
 
 def read_source(
     spec: SourceSpec, cache: Path | None = None, use_cache: bool = True,
-    vocabulary: Vocabulary | None = None, vocabulary_key: tuple = (),
+    vocabulary: Vocabulary | None = None, vocabulary_key: tuple = (), located: SourceStatus | None = None,
 ) -> tuple[dict[str, Tool], Vocabulary, list[Problem], SourceStatus]:
     """Read one source's tools (ids unique within it), its vocabulary, problems and status.
 
     Entries are checked against `vocabulary` (the run's federated one) when given, else
-    against the bundled vocabulary and the source's own.
+    against the bundled vocabulary and the source's own. `located` is the source's status
+    from `locate` when the caller has it already (listing a large directory twice is slow).
     """
     cache = cache or cache_dir()
-    status = locate(spec, cache)
+    status = located or locate(spec, cache)
     if status.skipped:
         return {}, Vocabulary([]), [], status
     directory = status.directory
@@ -603,7 +604,7 @@ def _load_and_merge(config: SourceConfig, cache: Path, use_cache: bool):
             severity = "error" if spec.explicit else "warning"
             problems.append(Problem(spec.location, 0, "", f"source `{spec.name}` skipped: {status.skipped}", severity))
             continue
-        tools, _vocab, found, status = read_source(spec, cache, use_cache, vocabulary, key)
+        tools, _vocab, found, status = read_source(spec, cache, use_cache, vocabulary, key, status)
         statuses.append(status)
         problems += found if spec.explicit else [_demote(p, spec.name) for p in found]
         per_source.append((spec.name, tools))
