@@ -355,6 +355,12 @@ class Recommendation:
         """No share or buy option remains."""
         return not self.options
 
+    @property
+    def tiers(self) -> tuple[str, ...]:
+        """The tiers of the remaining options in rank order (fits if resourced comes last when
+        the agency has said it cannot add capacity)."""
+        return tuple(dict.fromkeys(a.tier for a in self.options))
+
     def in_tier(self, tier: str) -> tuple[Assessment, ...]:
         """The remaining options of one tier, in rank order."""
         return tuple(a for a in self.options if a.tier == tier)

@@ -11,7 +11,7 @@ import re
 
 from catalog import cells
 from catalog.text import md_url, neutralise
-from recommender.engine import FITS, FITS_IF_RESOURCED, TIER_WORDS, TIERS, TO_VERIFY, Answer, Assessment, Recommendation, Verdict
+from recommender.engine import FITS, FITS_IF_RESOURCED, TIER_WORDS, TO_VERIFY, Answer, Assessment, Recommendation, Verdict
 from recommender.requirements import FAIL, PASS, UNKNOWN
 from recommender.stance import ROLE_LABELS, duties
 
@@ -273,7 +273,7 @@ def to_table(rec: Recommendation, width: int = 80) -> str:
     out += answer_lines(rec, width)
     out += cells.wrap(_scope_line(rec), width)
     name_w = width - 38
-    for tier in TIERS:
+    for tier in rec.tiers:
         rows = rec.in_tier(tier)
         if not rows:
             continue
@@ -384,7 +384,7 @@ def to_markdown(rec: Recommendation) -> str:
     out.append("")
     if not rec.options:
         out += [md(_nothing_fits(rec)), ""]
-    for tier in TIERS:
+    for tier in rec.tiers:
         rows = rec.in_tier(tier)
         if not rows:
             continue

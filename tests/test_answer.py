@@ -336,3 +336,10 @@ def test_a_judge_reuses_risks_only_while_what_risks_read_is_unchanged(forms):
     wider = judge.recommend(base.without("residency"))
     assert next(a for a in wider.options if a.key == "cloud-forms/cloud").risks["data_control"].level == "medium"
     assert recommend(forms, base.without("residency")).options[0].risks == wider.options[0].risks
+
+
+def test_every_face_lists_tiers_in_rank_order(forms):
+    rec = recommend(forms, council(will_resource=False))
+    assert rec.tiers == (FITS, TO_VERIFY, FITS_IF_RESOURCED)
+    text = to_table(rec)
+    assert text.index("TO VERIFY (") < text.index("FITS IF RESOURCED (")

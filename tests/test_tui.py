@@ -196,6 +196,19 @@ async def test_walk_starting_from_an_example_profile(bundled_loaded):
         assert app.walk.query_one("#stance", CheckList).checked == [profile.context.stance]
 
 
+@run
+async def test_results_list_tiers_in_the_engines_order(bundled_loaded):
+    """A council that cannot add capacity sees what it can run first, as the answer says."""
+    example = HERE.parent / "examples" / "e-council-forms.toml"
+    app = SbbApp(profile_path=example, loaded=bundled_loaded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        profile, _ = read_profile(example, bundled_loaded.catalog.vocabulary)
+        rec = recommend(bundled_loaded.catalog, profile)
+        assert rec.tiers[-1] == "fits-if-resourced"
+        assert shown_keys(app)[0] == rec.options[0].key == rec.answer.option.key
+
+
 # -- results: detail, what-if, compare, build ------------------------------------------------------------
 def fixture_profile(*extra: Requirement, **context) -> Profile:
     reqs = (Requirement("capabilities", ("web-analytics",)),) + extra

@@ -10,7 +10,7 @@ from textual.message import Message
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from recommender.engine import TIER_WORDS, TIERS
+from recommender.engine import TIER_WORDS
 from recommender.profile import Profile, Requirement, parse_flag_value
 from recommender.requirements import KINDS
 from tui.text import ROW_EXTRA, TIER_MEANING, distinct_names, fit, header_row, lit, near_row, option_row, short_name
@@ -250,10 +250,10 @@ class ResultsList(OptionList):
         mono = self.app.no_color
         known = {a.key for a in rec.options} | {a.key for a in rec.near_misses}
         self.marked = [k for k in self.marked if k in known]
-        groups = {tier: rec.in_tier(tier) for tier in TIERS}  # fit first; share before buy within each tier
+        groups = {tier: rec.in_tier(tier) for tier in rec.tiers}  # fit first; share before buy within each tier
         near = list(rec.near_misses[: self.NEAR_WINDOW])
         near_width = max(12, width - 8)
-        listed = [a for tier in TIERS for a in groups[tier][: self.WINDOW]]
+        listed = [a for tier in rec.tiers for a in groups[tier][: self.WINDOW]]
         names = [a.name if len(a.name) <= width else short_name(a) for a in listed + near]
         ids = [f"opt:{a.key}" for a in listed] + [f"near:{a.key}" for a in near]
         fitted = dict(zip(ids[: len(listed)], distinct_names(names, width)))
@@ -262,7 +262,7 @@ class ResultsList(OptionList):
         rows: list[Option] = []
         if not rec.options:
             rows.append(Option(Text("  no share or buy option meets the hard requirements", style="dim"), disabled=True))
-        for tier in TIERS:
+        for tier in rec.tiers:
             group = groups[tier]
             if not group:
                 continue
