@@ -215,6 +215,7 @@ def test_a_cached_parse_is_not_used_once_its_file_changed_mode(tmp_path):
         path.chmod(0o644)
 
 
+@pytest.mark.tui
 def test_the_tui_shows_a_deep_file_on_its_error_screen(tmp_path):
     import asyncio
 

@@ -326,6 +326,7 @@ def test_a_publiccode_folder_cannot_lead_the_import_out_of_it(tmp_path):
     assert "TOP-SECRET" not in "\n".join(map(str, problems))
 
 
+@pytest.mark.tui
 def test_the_tui_save_dialog_names_a_dangling_link_instead_of_asking_to_replace(tmp_path):
     import asyncio
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import inspect
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -43,3 +45,25 @@ def test_catalogue_never_imports_the_recommender():
     code = "import sys, catalog.loader, catalog.lint, catalog.search, catalog.stats, catalog.export; print([m for m in sys.modules if m.startswith('recommender')])"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def drives_the_tui(item) -> bool:
+    """A test of the terminal UI: in a test_tui file, or building the App or calling a helper that does."""
+    if Path(str(item.fspath)).name.startswith("test_tui"):
+        return True
+    try:
+        source = inspect.getsource(item.function)
+    except (OSError, TypeError):
+        return False
+    source = source.split(":\n", 1)[-1]  # the body, not the test's own name
+    return any(mark in source for mark in ("SbbApp", "run_test(", "from tui", "import tui", "_tui_"))
+
+
+def test_every_test_that_drives_the_tui_is_marked(request):
+    """`pytest -m "not tui"` runs everything but the terminal UI: each test of it carries the marker."""
+    unmarked = [
+        item.nodeid
+        for item in request.session.items
+        if item is not request.node and drives_the_tui(item) and item.get_closest_marker("tui") is None
+    ]
+    assert unmarked == []

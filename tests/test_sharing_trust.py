@@ -185,6 +185,7 @@ def test_validation_uses_the_vocabulary_every_source_will_have(tmp_path):
     assert result.catalog.vocabulary.origins["tide-gauges"] == ("agency-a",)
 
 
+@pytest.mark.tui
 def test_the_tui_names_a_held_back_source_on_screen(two_agencies, capsys):
     from tui.main import SbbApp
 
@@ -515,6 +516,7 @@ def test_a_single_catalogue_has_no_marks(tmp_path):
     assert "disputed by another catalogue source" not in table.stdout
 
 
+@pytest.mark.tui
 def test_the_tui_detail_marks_disputed_facts_and_names_other_sources(tmp_path):
     from rich.console import Console
 
