@@ -303,9 +303,11 @@ class _Relabelling(pickle.Unpickler):
         return replace(problem, file=self.path(problem.file))
 
 
-def _read_shard(path: Path, stamp: tuple, label: str, root: str) -> dict | None:
-    """The cached entries of one shard, or None when it is missing, stale, corrupt, truncated
-    or not this program's: such a cache is ignored (and rewritten), never trusted."""
+def _read_shard(path: Path, stamp: tuple, label: str, root: str) -> tuple[dict, bool] | None:
+    """The cached entries of one shard, and whether they were cached under another label or
+    spelling of the directory (rewritten then, for the next run); None when the shard is
+    missing, stale, corrupt, truncated or not this program's: such a cache is ignored (and
+    rewritten), never trusted."""
     try:
         with open(path, "rb") as handle:
             header = pickle.load(handle)
@@ -320,7 +322,7 @@ def _read_shard(path: Path, stamp: tuple, label: str, root: str) -> dict | None:
                 entries = _Relabelling(handle, old_label, label, old_root, root).load()
     except Exception:  # noqa: BLE001 - unpickling a damaged file can raise almost anything
         return None
-    return entries if isinstance(entries, dict) else None
+    return (entries, (old_label, old_root) != (label, root)) if isinstance(entries, dict) else None
 
 
 def _usable(hit: Any) -> bool:
@@ -507,9 +509,10 @@ def read_source(
     for path in files:
         shard = _shard_of(path.name)
         if shard not in shards:
-            shards[shard] = (_read_shard(_shard_file(cache, key, shard), stamp, spec.name, root) if use_cache else None) or {}
-            if use_cache and any(name not in names for name in shards[shard]):
-                changed.add(shard)  # a file was removed or renamed
+            read = _read_shard(_shard_file(cache, key, shard), stamp, spec.name, root) if use_cache else None
+            shards[shard] = read[0] if read else {}
+            if read and (read[1] or any(name not in names for name in read[0])):
+                changed.add(shard)  # relabelled, or a file was removed or renamed
         stat = _stat(path)
         hit = shards[shard].get(path.name)
         if not _usable(hit):

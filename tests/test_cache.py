@@ -145,6 +145,26 @@ def test_a_relative_and_an_absolute_path_share_one_cache(tmp_path, monkeypatch, 
     assert again.catalog.tools == relative.catalog.tools
 
 
+def test_the_cache_is_rewritten_under_the_spelling_last_used(tmp_path, monkeypatch):
+    directory = catalogue(tmp_path / "cats" / "x")
+    monkeypatch.chdir(tmp_path)
+    load(directory.relative_to(tmp_path))
+    relabelled = []
+    real = federation._Relabelling
+
+    class Counting(real):
+        def load(self):
+            relabelled.append(1)
+            return super().load()
+
+    monkeypatch.setattr(federation, "_Relabelling", Counting)
+    load(directory)
+    assert relabelled  # read under the other spelling once...
+    relabelled.clear()
+    result = load(directory)
+    assert not relabelled and result.statuses[0].cached == 6  # ...then stored under this one
+
+
 def test_problems_cached_under_another_spelling_name_this_runs_path(tmp_path, monkeypatch):
     directory = catalogue(tmp_path / "cats" / "x", count=2)
     (directory / "tools" / "broken.toml").write_text("name = [")

@@ -232,7 +232,7 @@ WRITERS = {
         "from catalog.federation import CACHE_FORMAT, _read_shard, _write_shard\n"
         "H = {'format': CACHE_FORMAT, 'stamp': (), 'label': 'x', 'root': 'r'}\n"
         "def put(p, text): _write_shard(p, H, {'text': text})\n"
-        "def get(p): return _read_shard(p, (), 'x', 'r')['text']\n"
+        "def get(p): return _read_shard(p, (), 'x', 'r')[0]['text']\n"
     ),
     "pull state": (
         "import json\nfrom catalog.sources import _write_json\n"
