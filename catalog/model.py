@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from catalog.schema import STEP_OF_ORIGIN
 
-if TYPE_CHECKING:  # the vocabulary module imports this one
+if TYPE_CHECKING:  # for the annotation only: the model never imports the vocabulary at run time
     from catalog.vocabulary import Vocabulary
 
 
@@ -117,18 +117,6 @@ class Tool:
         for option in self.options:
             names.update(option.value("reuse.used_by", ()))
         return tuple(sorted(names, key=str.casefold))
-
-
-@dataclass(frozen=True)
-class Capability:
-    """A term of the controlled capability vocabulary."""
-
-    id: str
-    label: str
-    description: str
-    goals: tuple[str, ...]
-    area: str
-    aliases: tuple[str, ...] = ()
 
 
 @dataclass

@@ -22,7 +22,7 @@ import tomli_w
 from catalog.export import tool_to_data, tool_to_toml_data
 from catalog.files import FileExists, UnsafePath, child_path, write_atomic
 from catalog.loader import SLUG, VOCABULARY_FILE, read_tool_text
-from catalog.model import Capability
+from catalog.vocabulary import Capability
 from catalog.limits import parse_json, read_import_text
 from catalog.problems import Problem, read_text
 from catalog.schema import SCHEMA_VERSION, SECTIONS, TOOL_FIELDS

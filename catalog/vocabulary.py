@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import tomli
 
-from catalog.model import Capability
 from catalog.files import is_slug
 from catalog.problems import Problem, did_you_mean, format_path, key_lines, line_of, read_text, toml_problem
 from catalog.limits import parse_toml
 from catalog.text import unsafe_char
+
+
+@dataclass(frozen=True)
+class Capability:
+    """A term of the controlled capability vocabulary."""
+
+    id: str
+    label: str
+    description: str
+    goals: tuple[str, ...]
+    area: str
+    aliases: tuple[str, ...] = ()
+
 
 BUNDLED_VOCABULARY = Path(__file__).parent / "data" / "capabilities.toml"
 GOALS = ("monitoring", "communication", "engagement", "collaboration", "delivery")

@@ -324,7 +324,7 @@ def test_validate_a_path_that_is_not_there_exits_2_and_still_checks_the_rest(tmp
 def test_profile_dash_at_a_terminal_says_it_is_waiting(monkeypatch, capsys):
     import io
 
-    from recommender import cli
+    from recommender.cli import helpers as cli
 
     class Keyboard(io.TextIOWrapper):
         def isatty(self):

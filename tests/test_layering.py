@@ -67,3 +67,41 @@ def test_every_test_that_drives_the_tui_is_marked(request):
         if item is not request.node and drives_the_tui(item) and item.get_closest_marker("tui") is None
     ]
     assert unmarked == []
+
+
+def _imports(path: Path) -> set[str]:
+    """Modules a file imports at module level or in functions (not under TYPE_CHECKING)."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    guarded = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING" for n in ast.walk(node)}
+    for node in ast.walk(tree):
+        if id(node) in guarded:
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            found.update(f"{node.module}.{a.name}" for a in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+    return found
+
+
+ROOT = Path(__file__).parent.parent
+
+
+def test_cli_command_groups_import_only_the_apps_and_the_helpers():
+    cli = ROOT / "recommender" / "cli"
+    groups = {"commands", "catalog_group", "sharing_group", "decide"}
+    for name in ("app", "helpers"):
+        imported = _imports(cli / f"{name}.py")
+        assert not any(m.startswith("recommender.cli.") and m.split(".")[2] in groups for m in imported), name
+    assert not any(m.startswith("recommender.cli.app") for m in _imports(cli / "helpers.py"))
+    for name in groups:
+        imported = {m for m in _imports(cli / f"{name}.py") if m.startswith("recommender.cli.")}
+        assert {m.split(".")[2] for m in imported} <= {"app", "helpers"}, (name, imported)
+
+
+def test_the_model_and_the_vocabulary_do_not_import_each_other():
+    assert not any(m.startswith("catalog.vocabulary") for m in _imports(ROOT / "catalog" / "model.py"))
+    assert "catalog.model" not in _imports(ROOT / "catalog" / "vocabulary.py")

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from recommender.cli import app
-from recommender.decide_cli import file_record, next_number
+from recommender.cli.decide import file_record, next_number
 from recommender.engine import recommend
 from recommender.exits import BAD_INPUT, OK
 from recommender.madr import RecordMeta, slug, status_problem, to_madr
@@ -173,7 +173,7 @@ def test_decide_files_the_next_number_and_never_overwrites(tmp_path):
 
 
 def test_file_record_takes_the_next_number_when_the_name_is_taken(tmp_path, monkeypatch):
-    import recommender.decide_cli as decide_cli
+    import recommender.cli.decide as decide_cli
 
     (tmp_path / "0002-x.md").write_text("someone else's\n")
     # Another writer filed 0002 between the scan and the write: the scan still says 2.

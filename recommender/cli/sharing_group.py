@@ -9,7 +9,8 @@ from typing import List, Optional
 
 import typer
 
-from recommender.cli import catalog_app, err, fail
+from recommender.cli.app import catalog_app
+from recommender.cli.helpers import err, fail
 from recommender.exits import BAD_INPUT, OK, PROBLEMS
 
 # The shape version of the JSON these commands print (see recommender/OUTPUT.md).
@@ -429,7 +430,7 @@ def export_command(
       sbb catalog export -f toml -o ./copy
     """
     from recommender.catalogs import load_for_cli
-    from recommender.cli import is_stdio, write_output
+    from recommender.cli.helpers import is_stdio, write_output
 
     if fmt not in ("json", "csv", "toml"):
         err(f"unknown format `{fmt}`: use json, csv or toml")

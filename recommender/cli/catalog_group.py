@@ -9,7 +9,8 @@ from typing import List, Optional
 
 import typer
 
-from recommender.cli import catalog_app, err, fail, load
+from recommender.cli.app import catalog_app
+from recommender.cli.helpers import err, fail, load
 from recommender.exits import BAD_INPUT, OK, PROBLEMS
 
 # The shape version of the JSON the catalogue commands print (see recommender/OUTPUT.md).

@@ -14,7 +14,8 @@ from typing import List, Optional
 
 import typer
 
-from recommender.cli import app, build_profile, err, load, parse_as_of, profile_ref
+from recommender.cli.app import app
+from recommender.cli.helpers import build_profile, err, load, parse_as_of, profile_ref
 from recommender.exits import BAD_INPUT, ONLY_BUILD, OK
 
 NUMBERED = re.compile(r"^(\d{4,})-.*\.md$")

@@ -1,0 +1,148 @@
+"""The top-level commands: `sbb recommend`, `sbb compare`, `sbb tui`."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from recommender.exits import BAD_INPUT, ONLY_BUILD, OK
+from recommender.cli.app import app
+from recommender.cli.helpers import build_profile, err, find_option, is_stdio, load, need_terminal, parse_as_of, profile_ref, write_output
+
+
+@app.command()
+def recommend(
+    profile: Optional[Path] = typer.Option(None, "--profile", "-p", help="Requirements profile (TOML); `-` reads it from standard input."),
+    catalog: Optional[List[Path]] = typer.Option(None, "--catalog", help="Catalogue directory (repeatable). Default: the bundled catalogue plus configured sources."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, json, markdown, or madr (a MADR 4.0 decision record; `record` is the same)."),
+    strict: bool = typer.Option(False, "--strict", help="Exclude options whose hard requirements are unknown."),
+    capability: Optional[List[str]] = typer.Option(None, "--capability", "-c", help="A capability needed (hard; repeatable; typos forgiven)."),
+    goal: Optional[List[str]] = typer.Option(None, "--goal", help="An agency goal (monitoring, communication, engagement, collaboration, delivery); sets the scope when no capability is named."),
+    hard: Optional[List[str]] = typer.Option(None, "--hard", help="A hard requirement KEY=VALUE, e.g. residency=AU,NZ (repeatable)."),
+    soft: Optional[List[str]] = typer.Option(None, "--soft", help="A preference KEY[=VALUE][:WEIGHT], e.g. open_source:3 (repeatable)."),
+    country: Optional[str] = typer.Option(None, "--country", help="The agency's country (ISO 3166 alpha-2)."),
+    level: Optional[str] = typer.Option(None, "--level", help="national, state, local or other-public."),
+    stance: Optional[str] = typer.Option(None, "--stance", help="ICT stance: leader, supporter or observer."),
+    ops_capacity: Optional[str] = typer.Option(None, "--ops-capacity", help="none, low, medium or high."),
+    skill: Optional[List[str]] = typer.Option(None, "--skill", help="A skill the agency has (repeatable)."),
+    unique: Optional[List[str]] = typer.Option(None, "--unique-requirement", help="A stated unique requirement (justifies build)."),
+    must_control_code: bool = typer.Option(False, "--must-control-code", help="The agency must control the code (justifies build)."),
+    will_resource: bool = typer.Option(False, "--will-resource", help="The agency will fund the capacity and skills an option needs (fits if resourced ranks with fits)."),
+    title: Optional[str] = typer.Option(None, "--title", help="Title of the report."),
+    policy: Optional[List[str]] = typer.Option(None, "--policy", help="A policy pack to apply: it-cad68, au-dta-reuse, us-m-16-21, uk-tcop or a pack file (repeatable)."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Decision date YYYY-MM-DD (default: today): options ended by then are not offered; with it, the same input gives the same bytes."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (never overwrites; see --force); `-` is standard output."),
+    force: bool = typer.Option(False, "--force", help="Allow --output to replace an existing file."),
+) -> None:
+    """Recommend share, buy or build options for a requirements profile.
+
+    Every output opens with the answer: one headline and its conditions.
+    Exit codes: 0 share or buy options found; 3 only build remains; 2 bad input
+    (including an empty catalogue or no tool in scope).
+
+    \b
+    Examples:
+      sbb recommend --profile examples/b-web-analytics.toml
+      sbb recommend -p examples/a-notifications.toml -f json > answer.json
+      cat examples/d-enquiries.toml | sbb recommend --profile - -o -
+      sbb recommend -c "web analytics" --hard residency=DE --soft open_source:2
+      sbb recommend -p examples/c-agency-website.toml -f madr --as-of 2026-11-30 -o decision.md
+    """
+    from recommender.render import FORMATS
+
+    if fmt not in FORMATS:
+        err(f"unknown format `{fmt}`: use one of {', '.join(FORMATS)}")
+        raise typer.Exit(BAD_INPUT)
+    day = parse_as_of(as_of)
+    if is_stdio(output):
+        output = None
+    if output is not None and output.exists() and not force:
+        err(f"{output} already exists; choose another file or pass --force to replace it")
+        raise typer.Exit(BAD_INPUT)
+    loaded = load(catalog)
+    the_profile = build_profile(loaded.catalog.vocabulary, profile, capability, hard, soft, country, level, stance, ops_capacity, skill, unique, must_control_code, title, goals=goal, policies=policy, as_of=day)
+    if will_resource:
+        the_profile = replace(the_profile, context=replace(the_profile.context, will_resource=True))
+    from recommender.engine import recommend as run
+
+    rec = run(loaded.catalog, the_profile, strict=strict)
+    if rec.scope_problem:
+        err(f"error: {rec.scope_problem}")
+        raise typer.Exit(BAD_INPUT)
+    if fmt in ("madr", "record"):
+        from recommender.madr import RecordMeta, catalogue_sources, to_madr, tool_version
+
+        meta = RecordMeta(as_of=day, tool_version=tool_version(), profile_ref=profile_ref(profile), sources=catalogue_sources(loaded))
+        text = to_madr(rec, meta)
+    else:
+        text = FORMATS[fmt](rec)
+    if output is not None:
+        write_output(output, text, force, "--force")
+        err(f"wrote {output}")
+    else:
+        typer.echo(text, nl=False)
+    raise typer.Exit(ONLY_BUILD if rec.only_build else OK)
+
+
+@app.command()
+def compare(
+    first: str = typer.Argument(..., help="An option as tool-id/option-id (or a tool id with one option)."),
+    second: str = typer.Argument(..., help="The other option."),
+    profile: Optional[Path] = typer.Option(None, "--profile", "-p", help="Requirements profile (TOML); `-` reads it from standard input."),
+    catalog: Optional[List[Path]] = typer.Option(None, "--catalog", help="Catalogue directory (repeatable)."),
+    capability: Optional[List[str]] = typer.Option(None, "--capability", "-c", help="A capability needed (hard; repeatable)."),
+    hard: Optional[List[str]] = typer.Option(None, "--hard", help="A hard requirement KEY=VALUE (repeatable)."),
+    soft: Optional[List[str]] = typer.Option(None, "--soft", help="A preference KEY[=VALUE][:WEIGHT] (repeatable)."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+) -> None:
+    """Compare two options side by side against a profile: verdicts, facts, score and risks.
+
+    \b
+    Examples:
+      sbb compare plausible/cloud matomo/cloud --profile examples/b-web-analytics.toml
+      sbb compare plausible/cloud matomo/cloud -c web-analytics -f json
+    """
+    import json as json_module
+
+    from recommender.engine import evaluate
+    from recommender.render import _option_json, to_comparison
+
+    loaded = load(catalog)
+    the_profile = build_profile(loaded.catalog.vocabulary, profile, capability, hard, soft, None, None, None, None, None, None, False, None, allow_empty=True)
+    the_profile = the_profile.effective()
+    picked = []
+    for ident in (first, second):
+        found = find_option(loaded.catalog, ident)
+        if isinstance(found, str):
+            err(found)
+            raise typer.Exit(BAD_INPUT)
+        picked.append(evaluate(found[0], found[1], the_profile))
+    if fmt == "json":
+        stance = the_profile.context.stance
+        typer.echo(json_module.dumps({"schema_version": 1, "options": [_option_json(a, stance) for a in picked]}, indent=2, ensure_ascii=False))
+    else:
+        typer.echo(to_comparison(*picked), nl=False)
+
+
+@app.command()
+def tui(
+    catalog: Optional[List[Path]] = typer.Option(None, "--catalog", help="Catalogue directory (repeatable)."),
+    profile: Optional[Path] = typer.Option(None, "--profile", "-p", help="Start from this profile."),
+) -> None:
+    """Open the guided walk in the terminal (it needs one: exit 2 without).
+
+    \b
+    Examples:
+      sbb tui
+      sbb tui --profile examples/b-web-analytics.toml --catalog ./our-catalogue
+    """
+    from tui.app import run_tui
+
+    if is_stdio(profile):
+        err("--profile -: the terminal UI reads the keyboard from standard input, so it cannot read the profile there too; give a file")
+        raise typer.Exit(BAD_INPUT)
+    need_terminal()
+    raise typer.Exit(run_tui(catalog or [], profile))
