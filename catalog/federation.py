@@ -342,6 +342,24 @@ def _write_shard(path: Path, header: dict, entries: dict) -> None:
         pass
 
 
+_SHARD_NAME = re.compile(r"[0-9a-f]{16}-[0-9]{2}\.pickle")
+
+
+def _drop_legacy(cache: Path) -> None:
+    """Remove parse caches of the earlier layout (one pickle per source and one per merged
+    catalogue, hundreds of MB at 100k tools): nothing reads them any more."""
+    try:
+        entries = [e for e in os.scandir(cache / "parsed") if e.name.endswith(".pickle") and not _SHARD_NAME.fullmatch(e.name)]
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            if entry.is_file(follow_symlinks=False):
+                os.unlink(entry.path)
+        except OSError:
+            continue
+
+
 def clear_cache(cache: Path | None = None) -> tuple[int, int]:
     """Remove every parsed-catalogue file from the cache: (files removed, bytes freed).
 
@@ -584,6 +602,8 @@ def load_sources(config: SourceConfig, cache: Path | None = None, use_cache: boo
     enabled = gc.isenabled()
     gc.disable()  # bulk building of many small objects: the collector is most of the cost
     try:
+        if use_cache:
+            _drop_legacy(cache)
         catalog, conflicts, problems, statuses = _load_and_merge(config, cache, use_cache)
     finally:
         if enabled:

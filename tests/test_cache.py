@@ -301,3 +301,17 @@ def test_a_load_through_federation_matches_the_direct_loader(tmp_path):
     warm = load_sources(config)
     assert cold.catalog.tools == warm.catalog.tools
     same_as_plain_loader(warm, directory)
+
+
+def test_caches_of_the_earlier_layout_are_removed(tmp_path):
+    directory = catalogue(tmp_path / "c")
+    parsed = cache_dir() / "parsed"
+    parsed.mkdir(parents=True)
+    legacy = [parsed / "0123456789abcdef.pickle", parsed / "merged-0123456789abcdef.pickle"]
+    for path in legacy:
+        path.write_bytes(b"old")
+    (parsed / "notes.txt").write_text("not ours to judge")
+    load(directory)
+    assert not any(path.exists() for path in legacy)
+    assert (parsed / "notes.txt").exists() and parsed_files()  # the shards just written stay
+    assert load(directory).statuses[0].cached == 6
