@@ -328,7 +328,7 @@ def machine() -> str:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
-    parser.add_argument("--big", action="store_true", help="also measure 100,000 tools (about 15 minutes)")
+    parser.add_argument("--big", action="store_true", help="also measure 100,000 tools (far longer: each load is measured once at that size)")
     parser.add_argument("--sizes", type=int, nargs="+", help="tool counts to measure (default 1000 10000)")
     parser.add_argument("--runs", type=int, default=3, help="runs per load measure (medians); 1 at 100k")
     parser.add_argument("--write", type=Path, help="also write the report (markdown) to this file")
