@@ -15,7 +15,26 @@ from typing import List, Optional
 import typer
 
 from recommender.cli.app import app
-from recommender.cli.helpers import build_profile, err, load, parse_as_of, profile_ref
+from recommender.cli.helpers import (
+    CAPABILITY_FLAG,
+    COUNTRY_FLAG,
+    GOAL_FLAG,
+    HARD_FLAG,
+    LEVEL_FLAG,
+    MUST_CONTROL_CODE_FLAG,
+    OPS_CAPACITY_FLAG,
+    SKILL_FLAG,
+    SOFT_FLAG,
+    STANCE_FLAG,
+    STRICT_FLAG,
+    UNIQUE_FLAG,
+    WILL_RESOURCE_FLAG,
+    build_profile,
+    err,
+    load,
+    parse_as_of,
+    profile_ref,
+)
 from recommender.exits import BAD_INPUT, ONLY_BUILD, OK
 
 NUMBERED = re.compile(r"^(\d{4,})-.*\.md$")
@@ -56,19 +75,19 @@ def decide(
     when: Optional[str] = typer.Option(None, "--date", help="Date of the decision (YYYY-MM-DD); default the --as-of date, else today."),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Judge as of this date (YYYY-MM-DD); with it, the same input gives the same record."),
     policy: Optional[List[str]] = typer.Option(None, "--policy", help="A policy pack to apply (repeatable)."),
-    strict: bool = typer.Option(False, "--strict", help="Exclude options whose hard requirements are unknown."),
-    capability: Optional[List[str]] = typer.Option(None, "--capability", "-c", help="A capability needed (hard; repeatable)."),
-    goal: Optional[List[str]] = typer.Option(None, "--goal", help="An agency goal; sets the scope when no capability is named."),
-    hard: Optional[List[str]] = typer.Option(None, "--hard", help="A hard requirement KEY=VALUE (repeatable)."),
-    soft: Optional[List[str]] = typer.Option(None, "--soft", help="A preference KEY[=VALUE][:WEIGHT] (repeatable)."),
-    country: Optional[str] = typer.Option(None, "--country", help="The agency's country (ISO 3166 alpha-2)."),
-    level: Optional[str] = typer.Option(None, "--level", help="national, state, local or other-public."),
-    stance: Optional[str] = typer.Option(None, "--stance", help="ICT stance: leader, supporter or observer."),
-    ops_capacity: Optional[str] = typer.Option(None, "--ops-capacity", help="none, low, medium or high."),
-    skill: Optional[List[str]] = typer.Option(None, "--skill", help="A skill the agency has (repeatable)."),
-    unique: Optional[List[str]] = typer.Option(None, "--unique-requirement", help="A stated unique requirement (justifies build)."),
-    must_control_code: bool = typer.Option(False, "--must-control-code", help="The agency must control the code (justifies build)."),
-    will_resource: bool = typer.Option(False, "--will-resource", help="The agency will fund the capacity and skills an option needs."),
+    strict: bool = STRICT_FLAG,
+    capability: Optional[List[str]] = CAPABILITY_FLAG,
+    goal: Optional[List[str]] = GOAL_FLAG,
+    hard: Optional[List[str]] = HARD_FLAG,
+    soft: Optional[List[str]] = SOFT_FLAG,
+    country: Optional[str] = COUNTRY_FLAG,
+    level: Optional[str] = LEVEL_FLAG,
+    stance: Optional[str] = STANCE_FLAG,
+    ops_capacity: Optional[str] = OPS_CAPACITY_FLAG,
+    skill: Optional[List[str]] = SKILL_FLAG,
+    unique: Optional[List[str]] = UNIQUE_FLAG,
+    must_control_code: bool = MUST_CONTROL_CODE_FLAG,
+    will_resource: bool = WILL_RESOURCE_FLAG,
 ) -> None:
     """Recommend, then file the result as the next numbered MADR record in a decisions folder.
 

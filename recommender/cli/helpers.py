@@ -252,3 +252,19 @@ def need_terminal() -> None:
     err("sbb: the terminal UI needs a terminal (standard input and output must both be one). "
         "Without one, run a command instead, e.g. `sbb recommend --profile FILE`; see `sbb --help`.")
     raise typer.Exit(BAD_INPUT)
+
+
+# The flags that state a profile, shared by `recommend` and `decide` (one definition each).
+STRICT_FLAG = typer.Option(False, "--strict", help="Exclude options whose hard requirements are unknown.")
+CAPABILITY_FLAG = typer.Option(None, "--capability", "-c", help="A capability needed (hard; repeatable; typos forgiven).")
+GOAL_FLAG = typer.Option(None, "--goal", help="An agency goal (monitoring, communication, engagement, collaboration, delivery); sets the scope when no capability is named.")
+HARD_FLAG = typer.Option(None, "--hard", help="A hard requirement KEY=VALUE, e.g. residency=AU,NZ (repeatable).")
+SOFT_FLAG = typer.Option(None, "--soft", help="A preference KEY[=VALUE][:WEIGHT], e.g. open_source:3 (repeatable).")
+COUNTRY_FLAG = typer.Option(None, "--country", help="The agency's country (ISO 3166 alpha-2).")
+LEVEL_FLAG = typer.Option(None, "--level", help="national, state, local or other-public.")
+STANCE_FLAG = typer.Option(None, "--stance", help="ICT stance: leader, supporter or observer.")
+OPS_CAPACITY_FLAG = typer.Option(None, "--ops-capacity", help="none, low, medium or high.")
+SKILL_FLAG = typer.Option(None, "--skill", help="A skill the agency has (repeatable).")
+UNIQUE_FLAG = typer.Option(None, "--unique-requirement", help="A stated unique requirement (justifies build).")
+MUST_CONTROL_CODE_FLAG = typer.Option(False, "--must-control-code", help="The agency must control the code (justifies build).")
+WILL_RESOURCE_FLAG = typer.Option(False, "--will-resource", help="The agency will fund the capacity and skills an option needs (fits if resourced ranks with fits).")
