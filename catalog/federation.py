@@ -42,7 +42,7 @@ from catalog.lint import duplicate_pairs
 from catalog.loader import LoadResult, read_tool, tool_files
 from catalog.model import Caveat, Catalog, Fact, Option, Source, Tool
 from catalog.files import inside, write_atomic_bytes
-from catalog.problems import Problem, read_text
+from catalog.problems import Problem, duplicate_tool, read_text
 from catalog.sources import (
     BUNDLED_NAME,
     PullError,
@@ -556,7 +556,7 @@ def read_source(
         if tool is None:
             continue
         if tool.id in tools:
-            problems.append(Problem(str(path), 0, "", f"duplicate tool id `{tool.id}`: also defined in {tools[tool.id].path}"))
+            problems.append(duplicate_tool(path, tool.id, tools[tool.id].path))
             continue
         tools[tool.id] = tool
     if use_cache:
@@ -963,7 +963,7 @@ def check_candidate(
         if tool is None:
             continue
         if tool.id in seen:
-            problems.append(Problem(str(path), 0, "", f"duplicate tool id `{tool.id}`: also defined in {seen[tool.id]}"))
+            problems.append(duplicate_tool(path, tool.id, seen[tool.id]))
             continue
         seen[tool.id] = str(path)
     return problems

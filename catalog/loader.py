@@ -25,7 +25,7 @@ from catalog.limits import parse_toml
 from catalog.text import UNSAFE, unsafe_char
 from catalog import assurance
 from catalog.model import Caveat, Catalog, Fact, Option, SecurityAssessment, Source, Tool
-from catalog.problems import Problem, did_you_mean, format_path, key_lines, line_of, read_text, toml_problem
+from catalog.problems import Problem, did_you_mean, duplicate_tool, format_path, key_lines, line_of, read_text, toml_problem
 from catalog.schema import Field
 from catalog.vocabulary import BUNDLED_VOCABULARY, Vocabulary, read_vocabulary
 
@@ -145,14 +145,7 @@ def load_catalog(directories: list[Path] | None = None, label: str | None = None
                 if tool is None:
                     continue
                 if tool.id in tools:
-                    problems.append(
-                        Problem(
-                            str(path),
-                            0,
-                            "",
-                            f"duplicate tool id `{tool.id}`: also defined in {tools[tool.id].path}",
-                        )
-                    )
+                    problems.append(duplicate_tool(path, tool.id, tools[tool.id].path))
                     continue
                 tools[tool.id] = tool
     finally:

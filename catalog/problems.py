@@ -36,6 +36,11 @@ class Problem:
         }
 
 
+def duplicate_tool(path, tool_id: str, first) -> Problem:
+    """A tool file whose id another file of the same catalogue already defines."""
+    return Problem(str(path), 0, "", f"duplicate tool id `{tool_id}`: also defined in {first}")
+
+
 def read_text(
     path: Path, what: str = "file", encoding: str = "utf-8", limit: int | None = None, variable: str = "SBB_MAX_FILE_BYTES"
 ) -> tuple[str | None, Problem | None]:

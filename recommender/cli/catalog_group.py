@@ -99,7 +99,7 @@ def check_files(files: List[Path], directories: List[Path], taken=None):
     as it is within one catalogue.
     """
     from catalog.loader import VOCABULARY_FILE, load_vocabulary, read_tool
-    from catalog.problems import Problem
+    from catalog.problems import duplicate_tool
     from catalog.vocabulary import read_vocabulary
 
     problems, seen, options = [], {tool_id: tool.path for tool_id, tool in (taken or {}).items()}, 0
@@ -119,7 +119,7 @@ def check_files(files: List[Path], directories: List[Path], taken=None):
         if tool is None:
             continue
         if tool.id in seen:
-            problems.append(Problem(str(path), 0, "", f"duplicate tool id `{tool.id}`: also defined in {seen[tool.id]}"))
+            problems.append(duplicate_tool(path, tool.id, seen[tool.id]))
             continue
         seen[tool.id] = path
         options += len(tool.options)
