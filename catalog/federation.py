@@ -31,8 +31,10 @@ import hashlib
 import os
 import pickle
 import re
+import stat as stat_module
 import zlib
 from dataclasses import dataclass, field, replace
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +68,7 @@ from catalog.sources import (
 from catalog.vocabulary import BUNDLED_VOCABULARY, Vocabulary, read_vocabulary
 
 NAME_SIMILARITY = 92  # rapidfuzz ratio over normalised names that flags a likely duplicate
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 SHARDS = 64  # cache files per source: an edit rewrites the one holding its file
 USED_BY = "reuse.used_by"
 TOOL_CLAIMS = ("name", "capabilities")  # what a tool is: claims that conflict like facts
@@ -87,6 +89,43 @@ def _by_constructor(cls):
 
 for _cls in (Source, Fact, Caveat, Option, Tool, Problem):
     _by_constructor(_cls)
+
+_FACT_KEYS: dict[tuple, tuple] = {}  # each order of fact keys pickled, as one tuple
+
+
+def _facts_option(option_id, name, origin, deployment, provider, summary, keys, values, sources, fact_origin, caveats):
+    """An option pickled by `_pickle_option`: its facts rebuilt from three parallel tuples."""
+    facts = dict(zip(keys, map(Fact, values, sources, repeat(fact_origin))))
+    return Option(option_id, name, origin, deployment, provider, summary, facts, caveats)
+
+
+def _pickle_option(option: Option):
+    """An option's facts as parallel tuples (keys, values, sources) instead of a Fact object each.
+
+    A catalogue holds ten facts or more per option: pickling each as an object was most of
+    the cost of writing the cache. Facts read from one file share their origin and hold no
+    federation claims; an option whose facts do not (a merged one) is pickled field by field.
+    """
+    facts = option.facts
+    origin = ""
+    for fact in facts.values():
+        origin = fact.origin
+        break
+    values, sources = [], []
+    for fact in facts.values():
+        if fact.conflicts or fact.origins or fact.origin != origin:
+            return Option, (option.id, option.name, option.origin, option.deployment, option.provider, option.summary, facts, option.caveats)
+        values.append(fact.value)
+        sources.append(fact.sources)
+    keys = tuple(facts)
+    keys = _FACT_KEYS.setdefault(keys, keys)
+    return _facts_option, (
+        option.id, option.name, option.origin, option.deployment, option.provider, option.summary,
+        keys, tuple(values), tuple(sources), origin, option.caveats,
+    )
+
+
+copyreg.pickle(Option, _pickle_option)
 
 
 @dataclass(frozen=True)
@@ -223,17 +262,29 @@ def _tool_files(directory: Path) -> list[Path]:
 def _stat(path: Path) -> tuple[int, int, int] | None:
     """What a cached parse of `path` depends on; the mode too, so a file made unreadable is read again."""
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return None
     return (st.st_mtime_ns, st.st_size, st.st_mode)
 
 
+def _stat_link(path: str) -> tuple[tuple[int, int, int] | None, bool]:
+    """`_stat` of a tool file, and whether it is a symbolic link, in one system call for a plain file."""
+    try:
+        st = os.lstat(path)
+        link = stat_module.S_ISLNK(st.st_mode)
+        if link:
+            st = os.stat(path)
+    except OSError:
+        return None, os.path.islink(path)
+    return (st.st_mtime_ns, st.st_size, st.st_mode), link
+
+
 def _code_stamp() -> tuple:
     """The parsing code's own files: a change to them invalidates every cached entry."""
-    from catalog import countries, licences, model, schema, vocabulary
+    from catalog import countries, fast, licences, model, schema, vocabulary
 
-    modules = (_loader, model, schema, vocabulary, countries, licences)
+    modules = (_loader, fast, model, schema, vocabulary, countries, licences)
     return (CACHE_FORMAT, *(_stat(Path(m.__file__)) for m in modules), *(_stat(p) for p in licences.inputs()))
 
 
@@ -282,7 +333,13 @@ class _Relabelling(pickle.Unpickler):
             return self._fact
         if found is Problem:
             return self._problem
+        if found is _facts_option:
+            return self._facts_option
         return found
+
+    def _facts_option(self, *args):
+        *fields, fact_origin, caveats = args
+        return _facts_option(*fields, self.label(fact_origin), caveats)
 
     def _tool(self, *args):
         tool = Tool(*args)
@@ -524,41 +581,42 @@ def read_source(
     changed: set[int] = set()
     tools: dict[str, Tool] = {}
     names = {path.name for path in files}
-    for path in files:
-        shard = _shard_of(path.name)
-        if shard not in shards:
-            read = _read_shard(_shard_file(cache, key, shard), stamp, spec.name, root) if use_cache else None
-            shards[shard] = read[0] if read else {}
-            if read and (read[1] or any(name not in names for name in read[0])):
-                changed.add(shard)  # relabelled, or a file was removed or renamed
-        stat = _stat(path)
-        hit = shards[shard].get(path.name)
-        if not _usable(hit):
-            hit = None
-            changed.add(shard)
-        if hit is not None and hit[0] == stat:
-            tool, found = hit[2], hit[3]
-            status.cached += 1
-            entry = hit
-        else:
-            text, found = _read_file(path, directory)
-            content = _content_digest(text) if text is not None else b""
-            if hit is not None and content and content == hit[1]:
-                tool, found = hit[2], hit[3]  # touched, not changed: read again, not parsed again
-            elif text is not None:
-                tool, found = _loader.read_tool_text(path, text, vocabulary, spec.name)
+    with _loader.building(vocabulary, spec.name) as builder:
+        for path in files:
+            shard = _shard_of(path.name)
+            if shard not in shards:
+                read = _read_shard(_shard_file(cache, key, shard), stamp, spec.name, root) if use_cache else None
+                shards[shard] = read[0] if read else {}
+                if read and (read[1] or any(name not in names for name in read[0])):
+                    changed.add(shard)  # relabelled, or a file was removed or renamed
+            stat, link = _stat_link(str(path))
+            hit = shards[shard].get(path.name)
+            if not _usable(hit):
+                hit = None
+                changed.add(shard)
+            if hit is not None and hit[0] == stat:
+                tool, found = hit[2], hit[3]
+                status.cached += 1
+                entry = hit
             else:
-                tool = None  # unreadable: reported, never served from the cache
-            entry = (stat, content, tool, found)
-            changed.add(shard)
-        fresh.setdefault(shard, {})[path.name] = entry
-        problems += found
-        if tool is None:
-            continue
-        if tool.id in tools:
-            problems.append(duplicate_tool(path, tool.id, tools[tool.id].path))
-            continue
-        tools[tool.id] = tool
+                text, found = _read_file(path, directory, builder.limits.file_bytes, link)
+                content = _content_digest(text) if text is not None else b""
+                if hit is not None and content and content == hit[1]:
+                    tool, found = hit[2], hit[3]  # touched, not changed: read again, not parsed again
+                elif text is not None:
+                    tool, found = _loader.read_tool_text(path, text, vocabulary, spec.name)
+                else:
+                    tool = None  # unreadable: reported, never served from the cache
+                entry = (stat, content, tool, found)
+                changed.add(shard)
+            fresh.setdefault(shard, {})[path.name] = entry
+            problems += found
+            if tool is None:
+                continue
+            if tool.id in tools:
+                problems.append(duplicate_tool(path, tool.id, tools[tool.id].path))
+                continue
+            tools[tool.id] = tool
     if use_cache:
         header = {"format": CACHE_FORMAT, "stamp": stamp, "label": spec.name, "root": root}
         for shard in range(SHARDS):
@@ -570,11 +628,14 @@ def read_source(
     return tools, vocabulary, problems, status
 
 
-def _read_file(path: Path, root: Path) -> tuple[str | None, list[Problem]]:
-    """A tool file's text, or None with the problem saying why it cannot be read."""
-    if _loader.escapes(path, root):
+def _read_file(path: Path, root: Path, limit: int | None = None, link: bool | None = None) -> tuple[str | None, list[Problem]]:
+    """A tool file's text, or None with the problem saying why it cannot be read.
+
+    `link`: whether `path` is a symbolic link, when the caller knows (one system call less).
+    """
+    if (_loader.escapes(path, root) if link is None else link and not inside(path, root)):
         return None, [_loader.outside_problem(path)]
-    text, problem = read_text(path)
+    text, problem = read_text(path, limit=limit)
     return (None, [problem]) if problem is not None else (text, [])
 
 
@@ -957,15 +1018,16 @@ def check_candidate(
         consequence = "this commit would remove every entry of the source" if had_entries else f"is {where} the catalogue directory?"
         problems.append(Problem(str(directory), 0, "", f"no tool files (*.toml) in {where}: {consequence}"))
     seen: dict[str, str] = {}
-    for path in files:
-        tool, found = read_tool(path, vocabulary, spec.name, root=directory)
-        problems += found
-        if tool is None:
-            continue
-        if tool.id in seen:
-            problems.append(duplicate_tool(path, tool.id, seen[tool.id]))
-            continue
-        seen[tool.id] = str(path)
+    with _loader.building(vocabulary, spec.name):
+        for path in files:
+            tool, found = read_tool(path, vocabulary, spec.name, root=directory)
+            problems += found
+            if tool is None:
+                continue
+            if tool.id in seen:
+                problems.append(duplicate_tool(path, tool.id, seen[tool.id]))
+                continue
+            seen[tool.id] = str(path)
     return problems
 
 

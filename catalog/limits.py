@@ -101,16 +101,23 @@ def nesting_problem(name: str, limits: Limits | None = None) -> Problem:
 
 def parse_toml(text: str, name: str) -> tuple[dict | None, Problem | None]:
     """TOML text as data within the limits, or None with the one problem that says why not."""
+    data, problem = load_toml(text, name)
+    if problem is None:
+        problem = check_shape(data, name)
+    return (None, problem) if problem else (data, None)
+
+
+def load_toml(text: str, name: str) -> tuple[dict | None, Problem | None]:
+    """TOML text as data, or None with the problem that says why not; the limits on nesting and
+    items are not checked (`check_shape` does, or a reader that accepts only bounded shapes)."""
     import tomli
 
     try:
-        data = tomli.loads(text)
+        return tomli.loads(text), None
     except tomli.TOMLDecodeError as exc:
         return None, toml_problem(name, exc)
     except RecursionError:
         return None, nesting_problem(name)
-    problem = check_shape(data, name)
-    return (None, problem) if problem else (data, None)
 
 
 def parse_json(text: str, name: str, invalid: str = "not valid JSON") -> tuple[Any, Problem | None]:

@@ -6,10 +6,11 @@ A catalogue directory holds one `<tool-id>.toml` per tool, either directly or un
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import gc
 import os
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -21,8 +22,9 @@ from catalog import schema
 from catalog.countries import is_location
 from catalog import licences
 from catalog.files import SLUG, inside
-from catalog.limits import parse_toml
-from catalog.text import UNSAFE, unsafe_char
+from catalog.fast import FastBuilder
+from catalog.limits import check_shape, load_toml
+from catalog.text import UNSAFE, URL, unsafe_char
 from catalog import assurance
 from catalog.model import Caveat, Catalog, Fact, Option, SecurityAssessment, Source, Tool
 from catalog.problems import Problem, did_you_mean, duplicate_tool, format_path, key_lines, line_of, read_text, toml_problem
@@ -30,9 +32,6 @@ from catalog.schema import Field
 from catalog.vocabulary import BUNDLED_VOCABULARY, Vocabulary, read_vocabulary
 
 BUNDLED_CATALOG = Path(__file__).parent / "data"
-# http(s) only; no whitespace, and none of the characters RFC 3986 never allows in a URL
-# (`<`, `>`, `"`, backtick, braces, `|`, backslash, `^`): they are how a link breaks out of markup.
-URL = re.compile(r"^https?://[^\s/$.?#<>\"`{}|\\^][^\s<>\"`{}|\\^]*$")
 # Controls, escapes, BiDi and zero-width characters: never legitimate in catalogue text.
 CONTROL = UNSAFE
 VOCABULARY_FILE = "capabilities.toml"
@@ -139,15 +138,17 @@ def load_catalog(directories: list[Path] | None = None, label: str | None = None
                 problems.append(
                     Problem(str(directory), 0, "", "no tool files (*.toml) found", "warning")
                 )
-            for path in files:
-                tool, found = read_tool(path, vocabulary, label or str(directory), root=directory)
-                problems += found
-                if tool is None:
-                    continue
-                if tool.id in tools:
-                    problems.append(duplicate_tool(path, tool.id, tools[tool.id].path))
-                    continue
-                tools[tool.id] = tool
+            origin = label or str(directory)
+            with building(vocabulary, origin):
+                for path in files:
+                    tool, found = read_tool(path, vocabulary, origin, root=directory)
+                    problems += found
+                    if tool is None:
+                        continue
+                    if tool.id in tools:
+                        problems.append(duplicate_tool(path, tool.id, tools[tool.id].path))
+                        continue
+                    tools[tool.id] = tool
     finally:
         if enabled:
             gc.enable()
@@ -175,19 +176,57 @@ def read_tool(path: Path, vocabulary: Vocabulary, origin: str = "", root: Path |
     """
     if root is not None and escapes(path, root):
         return None, [outside_problem(path)]
-    text, problem = read_text(path)
+    active = _BUILDING.get()
+    text, problem = read_text(path, limit=active[1].limits.file_bytes if active else None)
     if problem is not None:
         return None, [problem]
     return read_tool_text(path, text, vocabulary, origin)
 
 
-def read_tool_text(path: Path, text: str, vocabulary: Vocabulary, origin: str = "") -> tuple[Tool | None, list[Problem]]:
-    """Parse and validate the text of a tool file that is (or will be) at `path`."""
+def read_tool_text(
+    path: Path, text: str, vocabulary: Vocabulary, origin: str = "", builder: FastBuilder | None = None
+) -> tuple[Tool | None, list[Problem]]:
+    """Parse and validate the text of a tool file that is (or will be) at `path`.
+
+    A valid file is built by the fast path (`catalog/fast.py`); any other goes through the
+    limits check and `ToolReader`, which word every problem. `builder` is the fast path of
+    the caller's source (same vocabulary and `origin`), made once for all its files.
+    """
     name = str(path)
-    data, problem = parse_toml(text, name)
+    data, problem = load_toml(text, name)
+    if problem is not None:
+        return None, [problem]
+    if builder is None:
+        builder = _builder_for(vocabulary, origin)
+    tool = builder.build(path, data)
+    if tool is not None:
+        return tool, []
+    problem = check_shape(data, name)
     if problem is not None:
         return None, [problem]
     return ToolReader(path, text, data, vocabulary, origin).read()
+
+
+# The fast path of the source being read (see `building`), for callers that do not pass one.
+_BUILDING: contextvars.ContextVar[tuple[Vocabulary, FastBuilder] | None] = contextvars.ContextVar("building", default=None)
+
+
+@contextlib.contextmanager
+def building(vocabulary: Vocabulary, origin: str):
+    """Within: `read_tool_text` with this vocabulary and origin uses one fast path, made once."""
+    builder = FastBuilder(vocabulary.capabilities, origin)
+    token = _BUILDING.set((vocabulary, builder))
+    try:
+        yield builder
+    finally:
+        _BUILDING.reset(token)
+
+
+def _builder_for(vocabulary: Vocabulary, origin: str) -> FastBuilder:
+    active = _BUILDING.get()
+    if active is not None and active[0] is vocabulary and active[1].origin == origin:
+        return active[1]
+    return FastBuilder(vocabulary.capabilities, origin)
 
 
 class ToolReader:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,7 +57,13 @@ def read_text(
         limit = current().file_bytes
     try:
         with open(path, "rb") as handle:
-            data = handle.read(limit + 1)
+            # Sized by the file, not the limit: a buffer of the limit's size for every small file
+            # costs a large allocation (and its release) per file. A file longer than its size
+            # said (growing, or a device) is read on, still no further than the limit.
+            want = min(os.fstat(handle.fileno()).st_size, limit) + 1
+            data = handle.read(want)
+            if len(data) == want:
+                data += handle.read(limit + 1 - len(data))
     except OSError as exc:
         return None, Problem(name, 0, "", f"cannot read {what}: {exc.strerror or exc}")
     if len(data) > limit:

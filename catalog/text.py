@@ -29,6 +29,10 @@ UNSAFE = re.compile(f"[{_UNSAFE_CLASS}]")
 # The same, with tab and line breaks: what single-line outputs (a table cell, a title) flatten.
 UNSAFE_OR_BREAK = re.compile(f"[{_UNSAFE_CLASS}\t\n]")
 LINE_BREAK = re.compile(r"[\t\n]")
+# A catalogue URL: http(s) only; no whitespace, and none of the characters RFC 3986 never
+# allows in a URL (`<`, `>`, `"`, backtick, braces, `|`, backslash, `^`): they are how a link
+# breaks out of markup.
+URL = re.compile(r"^https?://[^\s/$.?#<>\"`{}|\\^][^\s<>\"`{}|\\^]*$")
 
 
 def describe_char(char: str) -> str:
