@@ -13,6 +13,7 @@ from functools import cached_property
 
 from catalog.model import Catalog, Option, Source, Tool
 from catalog.schema import STEP_OF_ORIGIN
+from recommender.index import EngineIndex, engine_index
 from recommender.policy import Policy, policy_for
 from recommender.profile import Profile, Requirement
 from recommender.provenance import FactProvenance, disputed_passes, facts_read_all
@@ -98,7 +99,7 @@ class Basis:
     """What every option of one recommendation is judged against, worked out once per call:
     the profile's requirements with their kinds, labels and outcome memos."""
 
-    __slots__ = ("requirements", "kinds", "labels", "memos", "context", "demanded", "score_max", "rows", "tool_users", "today", "risk_memo")
+    __slots__ = ("requirements", "kinds", "labels", "memos", "context", "demanded", "score_max", "rows", "tool_users", "today", "risk_memo", "index", "high")
 
     def __init__(self, profile: Profile, judge: "Judge | None" = None):
         self.requirements = profile.requirements
@@ -118,20 +119,25 @@ class Basis:
         # The four risks of each option, shared by every call with the same context and the
         # same integration and residency demands (the only requirements risks read).
         self.risk_memo: dict = judge.risk_memo(self.context, self.demanded) if judge else {}
+        # Set when the options are judged through the catalogue's index (recommender.index):
+        # the index, and the count of HIGH risks by option position.
+        self.index: EngineIndex | None = None
+        self.high = None
 
 
 @dataclass(slots=True)
 class Assessment:
     """An option judged against a profile.
 
-    The hot loop keeps only each requirement's outcome and the positions of hard fails and
-    unknowns; verdicts and risks are made when something reads them.
+    The hot loop keeps only each requirement's result (pass, fail or unknown) and the
+    positions of hard fails and unknowns; outcomes (the facts in words, with their sources),
+    verdicts and risks are made when something reads them.
     """
 
     tool: Tool
     option: Option
     status: str
-    outcomes: tuple[Outcome, ...]
+    results: tuple[str, ...]
     basis: Basis
     failed_at: tuple[int, ...] = ()  # positions of hard requirements that fail
     unknown_at: tuple[int, ...] = ()  # positions of hard requirements the catalogue cannot decide
@@ -145,6 +151,24 @@ class Assessment:
     _verdicts: tuple[Verdict, ...] | None = field(default=None, compare=False, repr=False)
     _provenance: _Provenance | None = field(default=None, compare=False, repr=False)
     _risks: dict[str, Risk] = field(default_factory=dict, compare=False, repr=False)
+    _outcomes: tuple[Outcome, ...] | None = field(default=None, compare=False, repr=False)
+    _position: int = field(default=-1, compare=False, repr=False)  # in the catalogue's index
+
+    @property
+    def outcomes(self) -> tuple[Outcome, ...]:
+        """Each requirement's outcome: its result with the fact in words and its sources."""
+        if self._outcomes is None:
+            basis, tool, option = self.basis, self.tool, self.option
+            key, ctx, out = (tool.id, option.id), basis.context, []
+            for _, value, _, _, evaluate_, memo in basis.rows:
+                outcome = memo.get(key) if memo is not None else None
+                if outcome is None:
+                    outcome = evaluate_(value, tool, option, ctx)
+                    if memo is not None:
+                        memo[key] = outcome
+                out.append(outcome)
+            self._outcomes = tuple(out)
+        return self._outcomes
 
     @property
     def verdicts(self) -> tuple[Verdict, ...]:
@@ -252,9 +276,22 @@ class Assessment:
         using this option, then the tool), facts stated — and the name only as the last
         tie-break, so the order is deterministic.
         """
-        tool_users = self.basis.tool_users.get(self.tool.id)
+        basis = self.basis
+        if basis.index is not None and self._position >= 0:  # the same key, from the index
+            high = basis.high(self._position)
+            return (
+                self.tier_rank(),
+                self.tier == TO_VERIFY and bool(self.needs),
+                STEP_RANK[self.option.origin],
+                high > 0,
+                high,
+                -self.score,
+                self.results.count(UNKNOWN),
+                *basis.index.static(self._position),
+            )
+        tool_users = basis.tool_users.get(self.tool.id)
         if tool_users is None:
-            tool_users = self.basis.tool_users[self.tool.id] = len(self.tool.used_by)
+            tool_users = basis.tool_users[self.tool.id] = len(self.tool.used_by)
         high = len(self.high_risks)
         return (
             self.tier_rank(),
@@ -263,7 +300,7 @@ class Assessment:
             high > 0,
             high,
             -self.score,
-            sum(1 for o in self.outcomes if o.result == UNKNOWN),
+            self.results.count(UNKNOWN),
             -len(self.option.value("reuse.used_by", ())),
             -tool_users,
             -len(self.option.facts),
@@ -414,7 +451,50 @@ def _judge(tool: Tool, option: Option, basis: Basis, strict: bool) -> Assessment
         status = TO_VERIFY
     else:
         status = RECOMMENDED
-    return Assessment(tool, option, status, tuple(outcomes), basis, tuple(failed), tuple(unknown), score, ended)
+    outcomes = tuple(outcomes)
+    return Assessment(
+        tool, option, status, tuple(o.result for o in outcomes), basis, tuple(failed), tuple(unknown), score, ended,
+        _outcomes=outcomes,
+    )
+
+
+def _judge_indexed(position: int, tool: Tool, option: Option, basis: Basis, checks: tuple, strict: bool) -> Assessment:
+    """`_judge` through the catalogue's index: each requirement's result read from its column
+    (shared by every option with the same facts); outcomes are made when read."""
+    results, failed, unknown = [], [], []
+    score = 0
+    key = None
+    for (i, value, hard, weight, evaluate_, memo), column in zip(basis.rows, checks):
+        if column is not None:
+            result = column(position)
+        else:
+            if key is None:
+                key = (tool.id, option.id)
+            outcome = memo.get(key) if memo is not None else None
+            if outcome is None:
+                outcome = evaluate_(value, tool, option, basis.context)
+                if memo is not None:
+                    memo[key] = outcome
+            result = outcome.result
+        results.append(result)
+        if hard:
+            if result == FAIL:
+                failed.append(i)
+            elif result == UNKNOWN:
+                unknown.append(i)
+        elif result == PASS:
+            score += weight
+    ends = option.value("maintenance.ends")
+    ended = ends if ends is not None and ends <= basis.today else None
+    if failed or ended or (strict and unknown):
+        status = EXCLUDED
+    elif unknown:
+        status = TO_VERIFY
+    else:
+        status = RECOMMENDED
+    return Assessment(
+        tool, option, status, tuple(results), basis, tuple(failed), tuple(unknown), score, ended, _position=position,
+    )
 
 
 class Judge:
@@ -523,9 +603,13 @@ def resourcing_needs(option: Option, ctx: Context, demanded: dict) -> tuple[str,
     return tuple(needs)
 
 
-def recommend(catalog: Catalog, profile: Profile, strict: bool = False, judge: Judge | None = None) -> Recommendation:
+def recommend(catalog: Catalog, profile: Profile, strict: bool = False, judge: Judge | None = None, indexed: bool = True) -> Recommendation:
     """Judge every option in scope, rank the survivors by fit and then on the ladder, gate
     build, and state the answer.
+
+    `indexed` (the default) judges through the catalogue's index (recommender.index): the
+    same answer, each requirement checked once per distinct set of facts it reads rather than
+    once per option. `indexed=False` checks every option one by one (the reference).
 
     The collector is paused while it runs: judging makes a dozen small objects per option
     and, with the collector on, full collections walking them were half of a broad run.
@@ -533,13 +617,13 @@ def recommend(catalog: Catalog, profile: Profile, strict: bool = False, judge: J
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _recommend(catalog, profile, strict, judge)
+        return _recommend(catalog, profile, strict, judge, indexed)
     finally:
         if enabled:
             gc.enable()
 
 
-def _recommend(catalog: Catalog, profile: Profile, strict: bool, judge: Judge | None) -> Recommendation:
+def _recommend(catalog: Catalog, profile: Profile, strict: bool, judge: Judge | None, indexed: bool = True) -> Recommendation:
     profile = profile.effective()
     basis = Basis(profile, judge)
     policy = policy_for(profile)
@@ -549,11 +633,28 @@ def _recommend(catalog: Catalog, profile: Profile, strict: bool, judge: Judge | 
     rank_key = policy.rank_key(Assessment.rank_key) if policy else Assessment.rank_key
 
     tools = in_scope(catalog, profile)
-    assessed = [_judge(t, o, basis, strict) for t in tools for o in t.options]
+    if indexed:
+        index = basis.index = engine_index(catalog)
+        basis.high = index.high_risks(basis.context, basis.demanded, assess)
+        ctx = basis.context
+        checks = tuple(
+            index.column(req.kind, row[4], row[1], ctx) if req.kind in KINDS and row[4] is KINDS[req.kind].evaluate else None
+            for req, row in zip(basis.requirements, basis.rows)
+        )
+        pairs = index.pairs
+        assessed = [_judge_indexed(p, *pairs[p], basis, checks, strict) for p in index.positions(tools)]
+        needs_of = index.needs(ctx, basis.demanded, resourcing_needs)
+        disputable = index.disputable
+    else:
+        assessed = [_judge(t, o, basis, strict) for t in tools for o in t.options]
     kept_unsorted = [a for a in assessed if a.status != EXCLUDED]
     for a in kept_unsorted:
-        a.needs = resourcing_needs(a.option, basis.context, basis.demanded)
-        a.disputes = disputed_passes(a)
+        if indexed:
+            a.needs = needs_of(a._position)
+            a.disputes = disputed_passes(a) if disputable(a._position) else {}
+        else:
+            a.needs = resourcing_needs(a.option, basis.context, basis.demanded)
+            a.disputes = disputed_passes(a)
         if a.disputes:  # met only on a fact another source disputes: to verify, naming the dispute
             a.unknown_at = tuple(sorted({*a.unknown_at, *a.disputes}))
             a.status = TO_VERIFY

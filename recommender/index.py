@@ -1,0 +1,290 @@
+"""Indexes of one loaded catalogue for the engine, built once per load and on first use.
+
+A catalogue is not changed after loading, so what the engine reads of every option again and
+again is worked out once and kept with the catalogue:
+
+- every option's position, the positions of each tool and of each capability (scope);
+- per requirement kind, a *signature* of each option: the facts the kind's check reads, and
+  nothing else (not the sources, not the words). Options with the same signature get the
+  same result from the check, so a requirement is checked once per distinct signature and the
+  result is shared by every option holding it (a column of results per requirement value and
+  agency context);
+- the same for the number of HIGH risks an option carries (what ranking reads of the risks);
+- what ranking reads of an option that no profile changes (reuse counts, facts stated, names).
+
+The words and sources of a verdict or a risk are still worked out from the option itself,
+when something reads them. A kind without a signature here is checked option by option.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from catalog.model import Catalog, Option, Tool
+
+MISSING = ("<not stated>",)  # a fact the option does not state (distinct from any value)
+REMEMBER = 64  # result columns kept per catalogue (requirement value and context)
+REMEMBER_RISKS = 4  # risk columns kept (agency context and what risks read of the profile)
+
+
+def _frozen(value: Any) -> Any:
+    """A fact value as a hashable key that tells types apart (True is not 1)."""
+    if isinstance(value, (list, tuple)):
+        return tuple(_frozen(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+    if isinstance(value, (set, frozenset)):
+        return tuple(sorted(_frozen(v) for v in value))
+    return (type(value).__name__, value)
+
+
+def _fact(option: Option, key: str) -> Any:
+    found = option.facts.get(key)
+    return MISSING if found is None else _frozen(found.value)
+
+
+def _facts(*keys: str) -> Callable[[Tool, Option], tuple]:
+    return lambda tool, option: tuple(_fact(option, key) for key in keys)
+
+
+def _with_deployment(*keys: str) -> Callable[[Tool, Option], tuple]:
+    return lambda tool, option: (option.deployment, *(_fact(option, key) for key in keys))
+
+
+def _assessments(tool: Tool, option: Option) -> tuple:
+    found = option.facts.get("assurance.assessments")
+    held = MISSING if found is None else tuple((a.scheme, a.level, a.scope) for a in found.value)
+    return (option.deployment, held, _fact(option, "assurance.certifications"))
+
+
+def _used_by(tool: Tool, option: Option) -> tuple:
+    found = option.facts.get("reuse.used_by")
+    return (MISSING if found is None else len(found.value),)
+
+
+# What each requirement kind's check reads (recommender/requirements.py), by kind.
+SIGNATURES: dict[str, Callable[[Tool, Option], tuple]] = {
+    "capabilities": lambda tool, option: (tool.capabilities,),
+    "full_export": _facts("data.full_export"),
+    "export_formats": _facts("data.export_formats"),
+    "residency": _with_deployment("data.residency", "data.residency_selectable", "data.residency_exceptions"),
+    "self_hosted": lambda tool, option: (option.deployment,),
+    "data_owner": _with_deployment("data.owner"),
+    "no_third_party": _facts("data.third_party_default"),
+    "retention_months": _with_deployment("data.retention_months"),
+    "open_source": _facts("lock_in.licence"),
+    "open_standards": _facts("lock_in.open_standards"),
+    "independent_providers": _facts("lock_in.independent_providers"),
+    "max_exit_cost": _facts("lock_in.exit_cost"),
+    "maintained": _facts("maintenance.status"),
+    "api": _facts("integration.api"),
+    "webhooks": _facts("integration.webhooks"),
+    "sso": _facts("integration.sso"),
+    "provisioning": _facts("integration.provisioning"),
+    "max_ops_effort": _facts("resourcing.ops_effort"),
+    "skills": _with_deployment("resourcing.skills"),
+    "certifications": _with_deployment("assurance.certifications"),
+    "accessibility": _facts("assurance.accessibility"),
+    "archiving": _facts("assurance.archiving"),
+    "assurance": _assessments,
+    "retention_controls": _facts("records.retention_controls"),
+    "legal_hold": _facts("records.legal_hold"),
+    "archival_export": _facts("records.archival_formats", "assurance.archiving"),
+    "open_data": _facts("data.open_data"),
+    "cost_models": _facts("cost.model"),
+    "max_cost_band": _facts("cost.band"),
+    "eligible": lambda tool, option: (option.origin, option.deployment, _fact(option, "eligibility.countries"), _fact(option, "eligibility.levels")),
+    "min_agencies": _used_by,
+    "reviewed_within_months": lambda tool, option: (tool.last_reviewed,),
+}
+
+# What the four risks read of an option (recommender/risks.py), words and sources aside.
+_RISK_FACTS = (
+    "resourcing.ops_effort", "resourcing.skills", "data.full_export", "data.full_export_paid",
+    "data.retention_months", "data.third_party_default", "data.owner", "data.residency_exceptions",
+    "data.residency", "maintenance.ends", "lock_in.licence", "lock_in.independent_providers",
+    "lock_in.exit_cost", "maintenance.status", "integration.api", "integration.webhooks",
+    "integration.sso", "integration.api_plan",
+)
+
+
+def risk_signature(tool: Tool, option: Option) -> tuple:
+    return (
+        option.deployment,
+        option.origin,
+        tuple(_fact(option, key) for key in _RISK_FACTS),
+        tuple(c.risk for c in option.caveats),
+    )
+
+
+class _Lru(dict):
+    """A dict that forgets the least recently used entries beyond `size`."""
+
+    def __init__(self, size: int):
+        super().__init__()
+        self.size = size
+
+    def fetch(self, key, make):
+        found = self.pop(key, None)
+        if found is None:
+            found = make()
+            while len(self) >= self.size:
+                self.pop(next(iter(self)))
+        self[key] = found
+        return found
+
+
+class EngineIndex:
+    """The engine's indexes of one catalogue (see the module's docstring)."""
+
+    def __init__(self, catalog: Catalog):
+        self.catalog = catalog
+        self.pairs: list[tuple[Tool, Option]] = []
+        self.starts: dict[str, int] = {}  # tool id -> position of its first option
+        for tool in catalog:
+            self.starts[tool.id] = len(self.pairs)
+            self.pairs.extend((tool, option) for option in tool.options)
+        self._signatures: dict[str, list] = {}  # kind -> signature by position (filled on use)
+        self._columns = _Lru(REMEMBER)
+        self._risk_signatures: list = [None] * len(self.pairs)
+        self._risk_columns = _Lru(REMEMBER_RISKS)
+        self._static: list = [None] * len(self.pairs)
+        self._needs_signatures: list = [None] * len(self.pairs)
+        self._needs_columns = _Lru(REMEMBER_RISKS)
+        self._disputable: list = [None] * len(self.pairs)
+
+    def positions(self, tools: list[Tool]) -> list[int]:
+        """The positions of every option of these tools, in order."""
+        starts, out = self.starts, []
+        for tool in tools:
+            start = starts[tool.id]
+            out.extend(range(start, start + len(tool.options)))
+        return out
+
+    # -- requirement results --------------------------------------------------------------
+    def column(self, kind: str, evaluate, value: Any, ctx) -> Callable[[int], str] | None:
+        """The result of one requirement (kind, value) on the option at a position, for this
+        context; None for a kind without a signature (checked option by option)."""
+        signature = SIGNATURES.get(kind)
+        if signature is None:
+            return None
+        try:
+            key = (kind, evaluate, value, ctx, ctx.decision_date)  # a run past midnight judges on the new day
+            hash(key)
+        except TypeError:
+            return None
+        results = self._columns.fetch(key, dict)  # signature -> result
+        signatures = self._signatures.get(kind)
+        if signatures is None:
+            signatures = self._signatures[kind] = [None] * len(self.pairs)
+        pairs = self.pairs
+
+        def result(position: int) -> str:
+            sig = signatures[position]
+            if sig is None:
+                tool, option = pairs[position]
+                try:
+                    sig = signature(tool, option)
+                    hash(sig)
+                except TypeError:  # a value that cannot be a key: this option on its own
+                    sig = ("<position>", position)
+                signatures[position] = sig
+            found = results.get(sig)
+            if found is None:
+                tool, option = pairs[position]
+                found = results[sig] = evaluate(value, tool, option, ctx).result
+            return found
+
+        return result
+
+    # -- risks and ranking ----------------------------------------------------------------------
+    def high_risks(self, ctx, demanded: dict, assess) -> Callable[[int], int]:
+        """How many of its four risks are HIGH for the option at a position."""
+        from recommender.risks import RISK_DEMANDS
+
+        key = (ctx, ctx.decision_date, tuple((kind, demanded.get(kind)) for kind in RISK_DEMANDS if kind in demanded))
+        try:
+            hash(key)
+        except TypeError:
+            return lambda position: _count_high(assess(*self.pairs[position], ctx, demanded))
+        counts = self._risk_columns.fetch(key, dict)  # signature -> count
+        signatures, pairs = self._risk_signatures, self.pairs
+
+        def high(position: int) -> int:
+            sig = signatures[position]
+            if sig is None:
+                try:
+                    sig = risk_signature(*pairs[position])
+                    hash(sig)
+                except TypeError:
+                    sig = ("<position>", position)
+                signatures[position] = sig
+            found = counts.get(sig)
+            if found is None:
+                found = counts[sig] = _count_high(assess(*pairs[position], ctx, demanded))
+            return found
+
+        return high
+
+    def needs(self, ctx, demanded: dict, resourcing_needs) -> Callable[[int], tuple[str, ...]]:
+        """What running the option at a position needs that the agency has not stated
+        (`resourcing_needs`, which reads deployment, ops effort and skills)."""
+        counts = self._needs_columns.fetch((ctx, "assurance" in demanded), dict)
+        signatures, pairs = self._needs_signatures, self.pairs
+
+        def needs(position: int) -> tuple[str, ...]:
+            sig = signatures[position]
+            if sig is None:
+                option = pairs[position][1]
+                try:
+                    sig = (option.deployment, _fact(option, "resourcing.ops_effort"), _fact(option, "resourcing.skills"))
+                    hash(sig)
+                except TypeError:
+                    sig = ("<position>", position)
+                signatures[position] = sig
+            found = counts.get(sig)
+            if found is None:
+                found = counts[sig] = resourcing_needs(pairs[position][1], ctx, demanded)
+            return found
+
+        return needs
+
+    def disputable(self, position: int) -> bool:
+        """Whether another catalogue source disputes any fact of the option or its tool."""
+        found = self._disputable[position]
+        if found is None:
+            tool, option = self.pairs[position]
+            found = self._disputable[position] = any(f.conflicts for f in option.facts.values()) or any(
+                len(c) > 1 for _, c in tool.claims
+            )
+        return found
+
+    def static(self, position: int) -> tuple:
+        """What ranking reads of an option that no profile changes: reuse by this option and
+        by its tool, facts stated, then the names that break ties."""
+        found = self._static[position]
+        if found is None:
+            tool, option = self.pairs[position]
+            users = option.facts.get("reuse.used_by")
+            found = self._static[position] = (
+                -len(users.value) if users is not None else 0,
+                -len(tool.used_by),
+                -len(option.facts),
+                tool.name.casefold(),
+                tool.id,
+                option.id,
+            )
+        return found
+
+
+def _count_high(risks: dict) -> int:
+    return sum(1 for risk in risks.values() if risk.level == "high")
+
+
+def engine_index(catalog: Catalog) -> EngineIndex:
+    """The catalogue's engine index, built on first use and kept with it."""
+    found = catalog.__dict__.get("_engine_index")
+    if found is None or found.catalog is not catalog:
+        found = EngineIndex(catalog)
+        catalog.__dict__["_engine_index"] = found
+    return found
