@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import copyreg
 import gc
-import hashlib
 import os
 import pickle
 import re
@@ -302,6 +301,8 @@ def _shard_file(cache: Path, key: str, shard: int) -> Path:
 
 
 def _content_digest(text: str) -> bytes:
+    import hashlib  # only when a file changed: start-up on a warm cache does not pay for it
+
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 

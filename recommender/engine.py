@@ -10,15 +10,28 @@ import gc
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from catalog.model import Catalog, Option, Source, Tool
 from catalog.schema import STEP_OF_ORIGIN
 from recommender.index import EngineIndex, engine_index
-from recommender.policy import Policy, policy_for
 from recommender.profile import Profile, Requirement
 from recommender.provenance import FactProvenance, disputed_passes, facts_read_all
 from recommender.requirements import FAIL, KINDS, PASS, UNKNOWN, Context, Outcome
 from recommender.risks import RISK_DEMANDS, RISK_WORDS, Risk, assess, build_risks
+
+if TYPE_CHECKING:
+    from recommender.policy import Policy
+
+
+def policy_for(profile) -> Policy | None:
+    """The policy a profile asks for, or None (the policy code is read only when a pack is asked for)."""
+    if not getattr(profile, "policies", ()):
+        return None
+    from recommender.policy import policy_for as read
+
+    return read(profile)
+
 
 STEPS = ("share", "buy", "build")
 STEP_RANK = {origin: STEPS.index(step) for origin, step in STEP_OF_ORIGIN.items()}

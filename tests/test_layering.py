@@ -42,6 +42,39 @@ def test_recommend_command_does_not_import_textual_or_pydantic():
     assert out.strip() == "[]", out
 
 
+def test_recommend_builds_only_its_own_command_and_reads_no_policy_code_without_a_pack():
+    """Start-up: `sbb recommend` does not turn the other commands into Click commands, and
+    reads the policy code only when the profile names a pack."""
+    code = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from recommender.cli import app\n"
+        "r = CliRunner().invoke(app, ['recommend', '-c', 'web-analytics', '-f', 'json'])\n"
+        "assert r.exit_code == 0, r.output\n"
+        "import typer.main\n"
+        "print('recommender.policy' in sys.modules)\n"
+        "r = CliRunner().invoke(app, ['recommend', '-c', 'web-analytics', '--policy', 'uk-tcop', '-f', 'json'])\n"
+        "assert r.exit_code in (0, 3), r.output\n"
+        "print('recommender.policy' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "True"], out
+
+
+def test_the_root_group_builds_a_command_when_it_is_first_used():
+    from typer.main import get_command
+
+    from recommender.cli import app
+
+    group = get_command(app)
+    names = list(group.commands)
+    assert names[:3] == ["recommend", "compare", "tui"] and "catalog" in names and "decide" in names
+    assert group.commands.built == {}  # nothing built until a command is looked up
+    assert group.get_command(None, "recommend").name == "recommend"
+    assert set(group.commands.built) == {"recommend"}
+    assert group.get_command(None, "nope") is None and "nope" not in group.commands
+
+
 def test_catalogue_never_imports_the_recommender():
     code = "import sys, catalog.loader, catalog.lint, catalog.search, catalog.stats, catalog.export; print([m for m in sys.modules if m.startswith('recommender')])"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

@@ -4,14 +4,101 @@ the console-script entry point. Commands register themselves from their own modu
 from __future__ import annotations
 
 import sys
+from collections.abc import MutableMapping
 from pathlib import Path
 
 import typer
+import typer.main
+from typer.core import TyperGroup
 
 from recommender.exits import BAD_INPUT, INTERNAL, OK
 from recommender.cli.helpers import crash_report, err, need_terminal
 
-app = typer.Typer(
+class LazyTyper(typer.Typer):
+    """A Typer app whose commands become Click commands only when they are used.
+
+    Typer turns every registered function into a Click command (reading its signature and
+    type hints) before it runs any of them; `sbb recommend` would pay for twenty others.
+    Here the root group knows every name from the start (for help, completion and "did you
+    mean"), and builds a command or sub-group the first time it is looked up.
+    """
+
+    def __init__(self, **kwargs):
+        self.lazy_commands: dict = {}
+        self.lazy_groups: dict = {}
+        owner = self
+
+        class Group(TyperGroup):
+            def __init__(self, *args, **kw):
+                super().__init__(*args, **kw)
+                self.commands = LazyCommands(owner, self.commands)
+
+        super().__init__(cls=Group, **kwargs)
+
+    def command(self, name: str | None = None, **kwargs):
+        register = super().command(name, **kwargs)
+
+        def decorator(function):
+            register(function)
+            info = self.registered_commands.pop()
+            self.lazy_commands[name or typer.main.get_command_name(function.__name__)] = info
+            return function
+
+        return decorator
+
+    def add_typer(self, typer_instance: typer.Typer, *, name: str, **kwargs) -> None:
+        super().add_typer(typer_instance, name=name, **kwargs)
+        self.lazy_groups[name] = self.registered_groups.pop()
+
+
+class LazyCommands(MutableMapping):
+    """The root group's commands by name, each built on first use (in registration order:
+    commands, then groups, as Typer lists them)."""
+
+    def __init__(self, owner: LazyTyper, built):
+        self.owner = owner
+        self.built = dict(built)
+
+    def __getitem__(self, name: str):
+        if name not in self.built:
+            owner = self.owner
+            if name in owner.lazy_commands:
+                self.built[name] = typer.main.get_command_from_info(
+                    owner.lazy_commands[name], pretty_exceptions_short=owner.pretty_exceptions_short, rich_markup_mode=owner.rich_markup_mode
+                )
+            elif name in owner.lazy_groups:
+                self.built[name] = typer.main.get_group_from_info(
+                    owner.lazy_groups[name],
+                    pretty_exceptions_short=owner.pretty_exceptions_short,
+                    rich_markup_mode=owner.rich_markup_mode,
+                    suggest_commands=owner.suggest_commands,
+                )
+            else:
+                raise KeyError(name)
+        return self.built[name]
+
+    def __setitem__(self, name: str, command) -> None:
+        self.built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        self.owner.lazy_commands.pop(name, None)
+        self.owner.lazy_groups.pop(name, None)
+        self.built.pop(name, None)
+
+    def _names(self) -> list[str]:
+        return list(dict.fromkeys([*self.owner.lazy_commands, *self.owner.lazy_groups, *self.built]))
+
+    def __iter__(self):
+        return iter(self._names())
+
+    def __len__(self) -> int:
+        return len(self._names())
+
+    def __contains__(self, name) -> bool:
+        return name in self.built or name in self.owner.lazy_commands or name in self.owner.lazy_groups
+
+
+app = LazyTyper(
     no_args_is_help=False,
     invoke_without_command=True,
     rich_markup_mode=None,
