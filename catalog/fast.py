@@ -182,7 +182,7 @@ class FastBuilder:
         self.origin = origin
         self.origins = (origin,) if origin else ()
         self.today = date.today()
-        self.shared: dict = {}  # equal values built once: tuples of facts, dates
+        self.shared: dict = {}  # equal values built once: tuples of facts, dates, option and source ids
         self.sections = [(name, self._table(name, fields)) for name, fields in schema.SECTIONS.items()]
         self.source_accept = self._list(_enum(schema.SOURCE_FIELDS["accept"].choices))
         self.aliases = self._list(_line)
@@ -240,6 +240,10 @@ class FastBuilder:
             return found
 
         return check
+
+    def _shared_text(self, text: str) -> str:
+        """Short ids repeated across tools (`self-hosted`, `home`): one string each."""
+        return self.shared.setdefault(text, text)
 
     # -- the file ----------------------------------------------------------------------------
     def build(self, path: Path, data: Any) -> Tool | None:
@@ -308,7 +312,7 @@ class FastBuilder:
                 raise _Reject
             if not entry.keys() <= _SOURCE_KEYS:
                 raise _Reject
-            source_id = _slug_value(entry["id"])  # KeyError (a missing key) steps aside too
+            source_id = self._shared_text(_slug_value(entry["id"]))  # KeyError (a missing key) steps aside too
             url = _url(entry["url"])
             title = _line(entry["title"]) if "title" in entry else ""
             note = _text(entry["note"]) if "note" in entry else ""
@@ -336,7 +340,7 @@ class FastBuilder:
             raise _Reject
         if not (raw.keys() <= _OPTION_KEYS and _OPTION_REQUIRED <= raw.keys()):
             raise _Reject
-        option_id = _slug_value(raw["id"])
+        option_id = self._shared_text(_slug_value(raw["id"]))
         name = _line(raw["name"])
         origin = self.origin_check(raw["origin"])
         deployment = self.deployment_check(raw["deployment"])

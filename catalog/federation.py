@@ -67,7 +67,7 @@ from catalog.sources import (
 from catalog.vocabulary import BUNDLED_VOCABULARY, Vocabulary, read_vocabulary
 
 NAME_SIMILARITY = 92  # rapidfuzz ratio over normalised names that flags a likely duplicate
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6
 SHARDS = 64  # cache files per source: an edit rewrites the one holding its file
 USED_BY = "reuse.used_by"
 TOOL_CLAIMS = ("name", "capabilities")  # what a tool is: claims that conflict like facts
@@ -361,11 +361,15 @@ class _Relabelling(pickle.Unpickler):
         return replace(problem, file=self.path(problem.file))
 
 
-def _read_shard(path: Path, stamp: tuple, label: str, root: str) -> tuple[dict, bool] | None:
-    """The cached entries of one shard, and whether they were cached under another label or
-    spelling of the directory (rewritten then, for the next run); None when the shard is
-    missing, stale, corrupt, truncated or not this program's: such a cache is ignored (and
-    rewritten), never trusted."""
+def _read_shard(path: Path, stamp: tuple, label: str, root: str) -> tuple[dict, dict, bool] | None:
+    """The cached entries of one shard — (stat, content digest, problems) and the tool, each by
+    file name — and whether they were cached under another label or spelling of the directory
+    (rewritten then, for the next run); None when the shard is missing, stale, corrupt,
+    truncated or not this program's: such a cache is ignored (and rewritten), never trusted.
+
+    The tools are stored apart from the rest, so the records read first (and dropped after the
+    load) are not interleaved in memory with the tools a run keeps.
+    """
     try:
         with open(path, "rb") as handle:
             header = pickle.load(handle)
@@ -375,26 +379,33 @@ def _read_shard(path: Path, stamp: tuple, label: str, root: str) -> tuple[dict, 
             if not (isinstance(old_label, str) and isinstance(old_root, str)):
                 return None
             if (old_label, old_root) == (label, root):
-                entries = pickle.load(handle)
+                records, tools = pickle.load(handle), pickle.load(handle)
             else:
-                entries = _Relabelling(handle, old_label, label, old_root, root).load()
+                records = _Relabelling(handle, old_label, label, old_root, root).load()
+                tools = _Relabelling(handle, old_label, label, old_root, root).load()
     except Exception:  # noqa: BLE001 - unpickling a damaged file can raise almost anything
         return None
-    return (entries, (old_label, old_root) != (label, root)) if isinstance(entries, dict) else None
+    if not (isinstance(records, dict) and isinstance(tools, dict)):
+        return None
+    return records, tools, (old_label, old_root) != (label, root)
 
 
-def _usable(hit: Any) -> bool:
-    """A cache entry of the expected shape: (stat, content digest, tool or None, problems)."""
+_NOTHING = object()
+
+
+def _usable(record: Any, tool: Any) -> bool:
+    """A cache entry of the expected shape: (stat, content digest, problems), and a tool or None."""
     return (
-        type(hit) is tuple and len(hit) == 4 and isinstance(hit[1], bytes)
-        and (hit[2] is None or isinstance(hit[2], Tool)) and isinstance(hit[3], list)
+        type(record) is tuple and len(record) == 3 and isinstance(record[1], bytes) and isinstance(record[2], list)
+        and (tool is None or isinstance(tool, Tool))
     )
 
 
-def _write_shard(path: Path, header: dict, entries: dict) -> None:
+def _write_shard(path: Path, header: dict, records: dict, tools: dict | None = None) -> None:
     """Write atomically; a cache that cannot be written is only slower next time."""
     try:
-        data = pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL) + pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
+        dump = pickle.dumps
+        data = dump(header, protocol=5) + dump(records, protocol=5) + dump(tools or {}, protocol=5)
         write_atomic_bytes(path, data, overwrite=True, durable=False)
     except (OSError, pickle.PicklingError, RecursionError):
         pass
@@ -577,40 +588,44 @@ def read_source(
     stamp = (_code_stamp(), vocabulary_key, status.commit)
     key = _source_key(spec, directory)
     root = str(directory)
-    shards: dict[int, dict] = {}  # shard -> the entries cached in it (read when first needed)
-    fresh: dict[int, dict[str, tuple]] = {}  # shard -> this run's entries
+    shards: dict[int, tuple[dict, dict]] = {}  # shard -> the records and tools cached in it (read when first needed)
+    fresh: dict[int, tuple[dict, dict]] = {}  # shard -> this run's records and tools
     changed: set[int] = set()
     tools: dict[str, Tool] = {}
     names = {path.name for path in files}
     with _loader.building(vocabulary, spec.name) as builder:
         for path in files:
-            shard = _shard_of(path.name)
+            name = path.name
+            shard = _shard_of(name)
             if shard not in shards:
                 read = _read_shard(_shard_file(cache, key, shard), stamp, spec.name, root) if use_cache else None
-                shards[shard] = read[0] if read else {}
-                if read and (read[1] or any(name not in names for name in read[0])):
+                shards[shard] = (read[0], read[1]) if read else ({}, {})
+                if read and (read[2] or any(n not in names for n in read[0])):
                     changed.add(shard)  # relabelled, or a file was removed or renamed
+                fresh[shard] = ({}, {})
             stat, link = _stat_link(str(path))
-            hit = shards[shard].get(path.name)
-            if not _usable(hit):
+            hit = shards[shard][0].get(name)
+            cached = shards[shard][1].get(name, _NOTHING)
+            if not _usable(hit, cached):
                 hit = None
                 changed.add(shard)
             if hit is not None and hit[0] == stat:
-                tool, found = hit[2], hit[3]
+                tool, found = cached, hit[2]
                 status.cached += 1
-                entry = hit
+                record = hit
             else:
                 text, found = _read_file(path, directory, builder.limits.file_bytes, link)
                 content = _content_digest(text) if text is not None else b""
                 if hit is not None and content and content == hit[1]:
-                    tool, found = hit[2], hit[3]  # touched, not changed: read again, not parsed again
+                    tool, found = cached, hit[2]  # touched, not changed: read again, not parsed again
                 elif text is not None:
                     tool, found = _loader.read_tool_text(path, text, vocabulary, spec.name)
                 else:
                     tool = None  # unreadable: reported, never served from the cache
-                entry = (stat, content, tool, found)
+                record = (stat, content, found)
                 changed.add(shard)
-            fresh.setdefault(shard, {})[path.name] = entry
+            fresh[shard][0][name] = record
+            fresh[shard][1][name] = tool
             problems += found
             if tool is None:
                 continue
@@ -618,11 +633,12 @@ def read_source(
                 problems.append(duplicate_tool(path, tool.id, tools[tool.id].path))
                 continue
             tools[tool.id] = tool
+    del shards
     if use_cache:
         header = {"format": CACHE_FORMAT, "stamp": stamp, "label": spec.name, "root": root}
         for shard in range(SHARDS):
             if shard in changed or (shard not in fresh and _shard_file(cache, key, shard).exists()):
-                _write_shard(_shard_file(cache, key, shard), header, fresh.get(shard, {}))
+                _write_shard(_shard_file(cache, key, shard), header, *fresh.get(shard, ({}, {})))
     status.tools = len(tools)
     status.errors = sum(p.severity == "error" for p in problems)
     status.warnings = len(problems) - status.errors

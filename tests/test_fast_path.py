@@ -150,6 +150,7 @@ def test_equal_values_are_shared_between_tools():
     shared = [k for k, f in a.facts.items() if isinstance(f.value, tuple) and f.value]
     assert shared and all(a.facts[k].value is b.facts[k].value for k in shared)
     assert first.origins is second.origins
+    assert a.id is b.id and first.sources[0].id is second.sources[0].id  # short ids: one string each
 
 
 # -- generated hostile variants of a good file ----------------------------------------------------
