@@ -193,6 +193,9 @@ class SourceStatus:
     rejected_at: str = ""
     rejected_problems: tuple[Problem, ...] = ()  # why it was refused
     terms: tuple[str, ...] = ()  # capability terms this source's vocabulary adds
+    # The listing `locate` made (tool files, problems), for `read_source`, which drops it:
+    # listing a large directory twice is slow, and 100,000 paths are not worth keeping.
+    listing: tuple[list[Path], list[Problem]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def held_back(self) -> bool:
@@ -477,7 +480,8 @@ def locate(spec: SourceSpec, cache: Path | None = None) -> SourceStatus:
         # A pulled repository is another agency's: nothing in it may lead out of its checkout.
         status.skipped = "its catalogue directory is a symbolic link out of the repository: not read"
     else:
-        unlisted = [p for p in _loader.list_tool_files(directory)[1] if p.severity == "error"]
+        status.listing = _loader.list_tool_files(directory)
+        unlisted = [p for p in status.listing[1] if p.severity == "error"]
         if unlisted:  # an unreadable tools/ is not an empty source
             status.skipped = unlisted[0].message
     return status
@@ -581,7 +585,8 @@ def read_source(
         vocabulary, problems = federate_vocabulary(parts)
         vocabulary_key = _vocabulary_key(parts)
     status.terms = tuple(t for t, o in vocabulary.origins.items() if spec.name in o and BUNDLED_NAME not in o)
-    files, listed = _loader.list_tool_files(directory)
+    files, listed = status.listing or _loader.list_tool_files(directory)
+    status.listing = None
     problems = problems + listed
     if not files:
         problems.append(Problem(str(directory), 0, "", "no tool files (*.toml) found", "warning"))
@@ -603,7 +608,7 @@ def read_source(
                 if read and (read[2] or any(n not in names for n in read[0])):
                     changed.add(shard)  # relabelled, or a file was removed or renamed
                 fresh[shard] = ({}, {})
-            stat, link = _stat_link(str(path))
+            stat, link = _stat_link(os.fspath(path))
             hit = shards[shard][0].get(name)
             cached = shards[shard][1].get(name, _NOTHING)
             if not _usable(hit, cached):

@@ -61,7 +61,10 @@ class Caveat:
     source: Source | None
 
 
-@dataclass(frozen=True, slots=True)
+# Options and tools are not frozen either (they were never hashable: they hold a dict of
+# facts), for the same reason as facts: a load makes and unpickles them by the hundred
+# thousand. Nothing changes them after loading; `dataclasses.replace` makes changed copies.
+@dataclass(slots=True)
 class Option:
     """One way to obtain a tool: self-hosting a release, another agency's service, a vendor's."""
 
@@ -89,7 +92,7 @@ class Option:
         return default if found is None else found.value
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Tool:
     """A catalogue entry: a product or service, with the options to obtain it."""
 
