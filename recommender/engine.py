@@ -7,6 +7,7 @@ whatever order the catalogue files were read in.
 from __future__ import annotations
 
 import gc
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from catalog.model import Catalog, Option, Source, Tool
 from catalog.schema import STEP_OF_ORIGIN
-from recommender.index import EngineIndex, engine_index
+from recommender.index import EngineIndex, engine_index, members
 from recommender.profile import Profile, Requirement
 from recommender.provenance import FactProvenance, disputed_passes, facts_read_all
 from recommender.requirements import FAIL, KINDS, PASS, UNKNOWN, Context, Outcome
@@ -510,6 +511,257 @@ def _judge_indexed(position: int, tool: Tool, option: Option, basis: Basis, chec
     )
 
 
+# -- ranking by sets of positions ---------------------------------------------------------------
+def _levels_split(bits: int, levels: list[list[tuple[object, int]]]):
+    """The non-empty parts of `bits`, in the order of `levels`: each level a list of
+    (key, positions) in order, the parts of one level disjoint, or a function giving that
+    list for the positions it is given (worked out only for the parts read)."""
+    if not bits:
+        return
+    if not levels:
+        yield bits
+        return
+    head, rest = levels[0], levels[1:]
+    for _, part in head(bits) if callable(head) else head:
+        inside = bits & part
+        if inside:
+            yield from _levels_split(inside, rest)
+
+
+def _counts(parts: list[tuple[int, int]], everything: int) -> dict[int, int]:
+    """Positions by the sum of the weights of the parts holding them: {sum: positions}."""
+    out = {0: everything}
+    for weight, part in parts:
+        nxt: dict[int, int] = {}
+        for total, bits in out.items():
+            inside, outside = bits & part, bits & ~part
+            if inside:
+                nxt[total + weight] = nxt.get(total + weight, 0) | inside
+            if outside:
+                nxt[total] = nxt.get(total, 0) | outside
+        out = nxt
+    return out
+
+
+class Ranked(Sequence):
+    """Options in rank order, ranked only as far as they are read.
+
+    The options are given as sets of positions in the catalogue's index, in order (every
+    option of one set shares the leading part of the rank key: tier, step, HIGH risks, score,
+    unknowns); inside a set the rest of the key (evidence, then names) orders them. An
+    option's assessment is made when it is read. The same options, in the same order, as
+    sorting every assessment by its rank key.
+    """
+
+    def __init__(self, bits: int, levels: list, make, static, tags: dict | None = None):
+        self.bits = bits
+        self._levels = levels
+        self._len = bits.bit_count()
+        self._parts = _levels_split(bits, levels)
+        self._order: list[int] = []
+        self._make = make
+        self._static = static
+        self.tags = tags or {}
+
+    def __len__(self) -> int:
+        return self._len
+
+    def _reach(self, i: int) -> None:
+        order = self._order
+        while len(order) <= i:
+            part = next(self._parts, None)
+            if part is None:
+                return
+            order.extend(sorted(members(part), key=self._static))
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            picked = range(*i.indices(self._len))
+            if picked:
+                self._reach(max(picked))
+            return tuple(self._make(self._order[j]) for j in picked)
+        if i < 0:
+            i += self._len
+        if not 0 <= i < self._len:
+            raise IndexError(i)
+        self._reach(i)
+        return self._make(self._order[i])
+
+    def __iter__(self):
+        for i in range(self._len):
+            self._reach(i)
+            yield self._make(self._order[i])
+
+    def __contains__(self, a) -> bool:
+        position = getattr(a, "_position", -1)
+        return position >= 0 and bool(self.bits >> position & 1) and self._make(position) is a
+
+    def __add__(self, other):
+        return tuple(self) + tuple(other)
+
+    def __radd__(self, other):
+        return tuple(other) + tuple(self)
+
+    def __repr__(self) -> str:
+        return f"Ranked({self._len} options)"
+
+    def first_in(self, mask: int) -> Assessment | None:
+        """The first option (in rank order) whose position is in `mask`."""
+        for part in _levels_split(self.bits & mask, self._levels):
+            return self._make(min(members(part), key=self._static))
+        return None
+
+
+def _scope_bits(index: EngineIndex, catalog: Catalog, profile: Profile) -> int:
+    """The positions of the options in scope (as `in_scope`)."""
+    wanted = profile.capabilities
+    if not wanted and profile.goals:
+        wanted = tuple(c for goal in profile.goals for c in catalog.vocabulary.for_goal(goal))
+    if not wanted:
+        return index.all_bits()
+    bits = 0
+    for capability in wanted:
+        bits |= index.capability_bits(capability)
+    return bits
+
+
+def _recommend_ranked(catalog: Catalog, profile: Profile, strict: bool, basis: Basis, index: EngineIndex, checks: tuple, scope: int) -> Recommendation:
+    """`_recommend` by sets of positions: every requirement's result, the end dates, the
+    resourcing needs and the HIGH risks are sets of option positions (kept with the index);
+    excluding, tiering, counting and ranking are operations on those sets, and an option is
+    assessed only when something reads it. The same recommendation, option for option."""
+    ctx, today = basis.context, basis.today
+    needs_of = index.needs(ctx, basis.demanded, resourcing_needs)
+    rows = basis.rows
+    fails, unknowns, passes = [], [], []
+    for (i, value, hard, weight, evaluate_, _), req, column in zip(rows, basis.requirements, checks):
+        bits = index.column_bits(("result", req.kind, evaluate_, value, ctx, today), column)
+        bits.fill(scope)
+        fails.append(bits.of(FAIL) & scope)
+        unknowns.append(bits.of(UNKNOWN) & scope)
+        passes.append(bits.of(PASS) & scope)
+    hard_rows = [i for i, row in enumerate(rows) if row[2]]
+    soft_rows = [i for i, row in enumerate(rows) if not row[2]]
+    failed_any = unknown_any = 0
+    for i in hard_rows:
+        failed_any |= fails[i]
+        unknown_any |= unknowns[i]
+    ended = index.ended_bits(today, scope)
+    excluded = scope & (failed_any | ended | (unknown_any if strict else 0))
+    kept = scope & ~excluded
+    needs_bits = index.column_bits(("needs", ctx, "assurance" in basis.demanded), lambda p: bool(needs_of(p)))
+    needs_bits.fill(kept)
+    needing = needs_bits.of(True) & kept
+    to_verify = kept & unknown_any
+    if_resourced = kept & ~unknown_any & needing
+    fits = kept & ~unknown_any & ~needing
+    risk_key = ("high", ctx, today, tuple((k, basis.demanded.get(k)) for k in RISK_DEMANDS if k in basis.demanded))
+    highs = index.column_bits(risk_key, basis.high)
+
+    def high_levels(bits: int) -> list[tuple[int, int]]:
+        """HIGH risks counted only for the options of the parts ranked so far (risks cost
+        more than anything else an option is judged on)."""
+        highs.fill(bits)
+        return sorted((count, highs.of(count)) for count in highs.values())
+
+    # The rank key, level by level (Assessment.rank_key): tier, needs among those to verify,
+    # step, HIGH risks, score (higher first), unknowns; then evidence and names inside a part.
+    will = ctx.will_resource
+    tiers = {0: fits, 1: 0, 2: to_verify, 3: 0}
+    tiers[0 if will is True else 3 if will is False else 1] |= if_resourced
+    origins = index.origin_bits(scope)
+    steps: dict[int, int] = {}
+    for origin, bits in origins.items():
+        steps[STEP_RANK[origin]] = steps.get(STEP_RANK[origin], 0) | bits
+    scores = _counts([(rows[i][3], passes[i]) for i in soft_rows], scope)
+    unknown_counts = _counts([(1, unknowns[i]) for i in range(len(rows))], scope)
+    rank_levels = [
+        sorted(steps.items()),
+        high_levels,
+        sorted(scores.items(), key=lambda item: -item[0]),
+        sorted(unknown_counts.items()),
+    ]
+    flag = to_verify & needing
+    kept_levels = [sorted(tiers.items()), [(False, ~flag), (True, flag)], *rank_levels]
+    excluded_levels = rank_levels  # tier and needs are the same for every excluded option
+
+    made: dict[int, Assessment] = {}
+    pairs = index.pairs
+
+    def make(position: int) -> Assessment:
+        found = made.get(position)
+        if found is None:
+            found = made[position] = _judge_indexed(position, *pairs[position], basis, checks, strict)
+            if found.status != EXCLUDED:
+                found.needs = needs_of(position)
+                found.tier = TO_VERIFY if found.unknown_at else (FITS_IF_RESOURCED if found.needs else FITS)
+        return found
+
+    static = index.static
+    share = kept & steps.get(0, 0)
+    options = Ranked(kept, kept_levels, make, static, {
+        ("place<", 0): 0,
+        ("place<", 1): share,
+        "not-fits-if-resourced": kept & ~if_resourced,
+        "fits-if-resourced": if_resourced,
+    })
+    unverified_bits = excluded & ~failed_any & ~ended  # only under --strict
+    # Near misses: one or two hard requirements away, every ended option, and under --strict
+    # every option removed only because facts are unknown; ended first, then fewest blocks.
+    blocking_rows = [(1, fails[i] | (unknowns[i] if strict else 0)) for i in hard_rows] + [(1, ended)]
+    blocked = _counts(blocking_rows, excluded)
+    near_bits = ended | unverified_bits
+    for count, bits in blocked.items():
+        if count <= NEAR_MISS_LIMIT:
+            near_bits |= bits
+    near_bits &= excluded
+    near = Ranked(near_bits, [[(False, ended), (True, ~ended)], sorted(blocked.items()), *excluded_levels], make, static, {
+        "not-ended": near_bits & ~ended,
+    })
+    # How many options each hard requirement removes by itself: those it alone blocks.
+    relaxation = []
+    for i in hard_rows:
+        alone = fails[i] | (unknowns[i] if strict else 0)
+        for j in hard_rows:
+            if j != i:
+                alone &= ~(fails[j] | (unknowns[j] if strict else 0))
+        relaxation.append(Relaxation(basis.requirements[i], (alone & excluded & ~ended).bit_count()))
+    order = {r.kind: i for i, r in enumerate(r for r in basis.requirements if r.hard)}
+    relaxation.sort(key=lambda r: (-r.removes, order[r.requirement.kind]))
+
+    excluded_seq = Ranked(excluded, excluded_levels, make, static)
+    unverified = Ranked(unverified_bits, excluded_levels, make, static)
+    problem = scope_problem(catalog, profile, [True] if scope else [])  # only whether any tool is in scope
+    build = None if problem else _build_gate(profile, options, near, lambda: [make(p) for p in members(scope)], strict, unverified)
+    rec = Recommendation(
+        profile=profile,
+        options=options,
+        build=build,
+        near_misses=near,
+        relaxation=tuple(relaxation),
+        in_scope=scope.bit_count(),
+        total_options=catalog.option_count(),
+        strict=strict,
+        integration_work=_integration_work(profile, options),
+        excluded=excluded_seq,
+        policy=None,
+        as_of=today,
+        unverified=unverified,
+        ended=Ranked(ended, excluded_levels, make, static),
+        scope_problem=problem,
+        sources=catalog.sources,
+    )
+    rec.__dict__["counts"] = {  # as Recommendation.counts works them out
+        "share": (kept & steps.get(0, 0)).bit_count(),
+        "buy": (kept & steps.get(1, 0)).bit_count(),
+        "to_verify": to_verify.bit_count(),
+        FITS: fits.bit_count(),
+        FITS_IF_RESOURCED: if_resourced.bit_count(),
+    }
+    object.__setattr__(rec, "answer", state_answer(rec))
+    return rec
+
+
 class Judge:
     """Recommends against one catalogue again and again, remembering each requirement's
     outcome per option: when a person changes one answer, only that requirement is judged
@@ -645,7 +897,6 @@ def _recommend(catalog: Catalog, profile: Profile, strict: bool, judge: Judge | 
     # Fit before the ladder, whichever ladder a policy sets (its key puts the tier first).
     rank_key = policy.rank_key(Assessment.rank_key) if policy else Assessment.rank_key
 
-    tools = in_scope(catalog, profile)
     if indexed:
         index = basis.index = engine_index(catalog)
         basis.high = index.high_risks(basis.context, basis.demanded, assess)
@@ -654,11 +905,17 @@ def _recommend(catalog: Catalog, profile: Profile, strict: bool, judge: Judge | 
             index.column(req.kind, row[4], row[1], ctx) if req.kind in KINDS and row[4] is KINDS[req.kind].evaluate else None
             for req, row in zip(basis.requirements, basis.rows)
         )
+        if policy is None and all(c is not None for c in checks):
+            scope = _scope_bits(index, catalog, profile)
+            if not index.disputable_bits(scope):
+                return _recommend_ranked(catalog, profile, strict, basis, index, checks, scope)
+        tools = in_scope(catalog, profile)
         pairs = index.pairs
         assessed = [_judge_indexed(p, *pairs[p], basis, checks, strict) for p in index.positions(tools)]
         needs_of = index.needs(ctx, basis.demanded, resourcing_needs)
         disputable = index.disputable
     else:
+        tools = in_scope(catalog, profile)
         assessed = [_judge(t, o, basis, strict) for t in tools for o in t.options]
     kept_unsorted = [a for a in assessed if a.status != EXCLUDED]
     for a in kept_unsorted:
@@ -701,7 +958,7 @@ def _recommend(catalog: Catalog, profile: Profile, strict: bool, judge: Judge | 
     relaxation.sort(key=lambda r: (-r.removes, order[r.requirement.kind]))
 
     problem = scope_problem(catalog, profile, tools)
-    build = None if problem else _build_gate(profile, kept, near, assessed, strict, unverified)
+    build = None if problem else _build_gate(profile, kept, near, lambda: assessed, strict, unverified)
     rec = Recommendation(
         profile=profile,
         options=tuple(kept),
@@ -724,8 +981,9 @@ def _recommend(catalog: Catalog, profile: Profile, strict: bool, judge: Judge | 
     return rec
 
 
-def _build_gate(profile: Profile, kept: list[Assessment], near: list[Assessment], assessed: list[Assessment], strict: bool = False, unverified: list[Assessment] = ()) -> Build | None:
-    """Build only when nothing fits, or when the profile justifies it."""
+def _build_gate(profile: Profile, kept: Sequence[Assessment], near: Sequence[Assessment], assessed, strict: bool = False, unverified: Sequence[Assessment] = ()) -> Build | None:
+    """Build only when nothing fits, or when the profile justifies it. `assessed`: every
+    option judged, or a function giving them (read only when nothing else is left)."""
     reasons = []
     if not kept:
         if strict and unverified:
@@ -741,7 +999,7 @@ def _build_gate(profile: Profile, kept: list[Assessment], near: list[Assessment]
         reasons.append("the agency must control the code")
     if not reasons:
         return None
-    pool = kept or near or sorted(assessed, key=lambda a: (len(a.failed_at), *a.rank_key()))
+    pool = kept or near or sorted(assessed() if callable(assessed) else assessed, key=lambda a: (len(a.failed_at), *a.rank_key()))
     # Foundations: prefer code the agency can take and extend — open-source options first.
     foundations = sorted(pool, key=lambda a: (a.option.origin != "open-source", len(a.failed_at), *a.rank_key()))
     return Build(tuple(reasons), tuple(foundations[:FOUNDATIONS]), build_risks(profile.context), not kept)
@@ -781,6 +1039,14 @@ def _high_risk_notes(a: Assessment) -> list[str]:
     ]
 
 
+def _first(options: Sequence[Assessment], pred, tag, start: int = 0) -> Assessment | None:
+    """The first option from `start` on that `pred` accepts; a ranked sequence answers from
+    the positions it keeps under `tag` (the same option, without ranking the rest)."""
+    if isinstance(options, Ranked) and tag in options.tags:
+        return options.first_in(options.tags[tag])  # tags never hold the options before `start`
+    return next((a for a in options[start:] if pred(a)), None)
+
+
 def state_answer(rec: Recommendation) -> Answer:
     """The answer in one headline with its conditions — what an architect would sign.
 
@@ -799,7 +1065,7 @@ def state_answer(rec: Recommendation) -> Answer:
     conditions: list[str] = []
     # Better placed on the ladder in force: a policy's steps, else share before buy.
     place = rec.policy.place if rec.policy is not None and rec.policy.ladder else (lambda a: STEP_RANK[a.option.origin])
-    better = [a for a in options[1:] if place(a) < place(top)]
+    better = _first(options, lambda a: place(a) < place(top), ("place<", place(top)), start=1)
     if top.tier == FITS or (top.tier == FITS_IF_RESOURCED and rec.profile.context.will_resource):
         if top.tier == FITS:
             headline = f"Adopt {_named(top)}."
@@ -807,8 +1073,8 @@ def state_answer(rec: Recommendation) -> Answer:
         else:
             headline = f"Adopt {_named(top)}; the agency will provide {_funds(top)}."
             reason = "meets every hard requirement; the agency has said it will resource what running it needs"
-        if better:
-            pref = better[0]
+        if better is not None:
+            pref = better
             if pref.tier == TO_VERIFY:
                 conditions.append(f"Prefer {_named(pref)} if its {_to_verify(pref)} {'is' if len(pref.unknown) == 1 else 'are'} confirmed.")
             elif pref.tier == FITS_IF_RESOURCED:
@@ -816,7 +1082,7 @@ def state_answer(rec: Recommendation) -> Answer:
     elif top.tier == FITS_IF_RESOURCED and rec.profile.context.will_resource is not False:
         headline = f"Adopt {_named(top)} if the agency provides {_funds(top)}."
         reason = "meets every hard requirement, but running it needs capacity or skills the agency has not stated"
-        fallback = next((a for a in options[1:] if a.tier != FITS_IF_RESOURCED or not a.needs), None)
+        fallback = _first(options, lambda a: a.tier != FITS_IF_RESOURCED or not a.needs, "not-fits-if-resourced", start=1)
         if fallback is not None and fallback.tier == TO_VERIFY:
             conditions.append(f"Otherwise {_named(fallback)}, once its {_to_verify(fallback)} {'is' if len(fallback.unknown) == 1 else 'are'} confirmed.")
         elif fallback is not None:
@@ -834,7 +1100,7 @@ def state_answer(rec: Recommendation) -> Answer:
         if len(options) > 1:
             nxt = options[1]
             conditions.append(f"If that fails: {_named(nxt)}" + (f" (confirm its {_to_verify(nxt)})." if nxt.unknown else "."))
-        resourced = next((a for a in options if a.tier == FITS_IF_RESOURCED), None)
+        resourced = _first(options, lambda a: a.tier == FITS_IF_RESOURCED, "fits-if-resourced")
         if resourced is not None and rec.profile.context.will_resource is False:
             conditions.append(
                 f"{_named(resourced)} meets every hard requirement but needs {_funds(resourced)}, "
@@ -862,7 +1128,7 @@ def _build_answer(rec: Recommendation) -> Answer:
             conditions.append(f"Verify {_named(first)} first: {_and(v.label for v in first.unknown)}.")
             reason = "under --strict every remaining option has hard requirements the catalogue cannot decide"
         else:
-            closest = next((a for a in rec.near_misses if a.ended is None), None)
+            closest = _first(rec.near_misses, lambda a: a.ended is None, "not-ended")
             headline = f"Build{base}: nothing fits — no share or buy option meets the hard requirements."
             if closest is not None:
                 conditions.append(

@@ -18,6 +18,7 @@ when something reads them. A kind without a signature here is checked option by 
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable
 
 from catalog.model import Catalog, Option, Tool
@@ -117,6 +118,83 @@ def risk_signature(tool: Tool, option: Option) -> tuple:
     )
 
 
+_NONZERO = re.compile(rb"[^\x00]+")
+_BITS_OF_BYTE = tuple(tuple(b for b in range(8) if byte >> b & 1) for byte in range(256))
+
+
+def members(bits: int) -> list[int]:
+    """The positions set in a bitset, in order."""
+    out: list[int] = []
+    if bits <= 0:
+        return out
+    data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
+    table = _BITS_OF_BYTE
+    for run in _NONZERO.finditer(data):  # runs of non-empty bytes, found at C speed
+        i = run.start()
+        for byte in run.group():
+            base = i << 3
+            out.extend([base + b for b in table[byte]])
+            i += 1
+    return out
+
+
+def bitset(positions) -> int:
+    """A bitset of these positions."""
+    positions = list(positions)
+    if not positions:
+        return 0
+    data = bytearray(max(positions) // 8 + 1)
+    for p in positions:
+        data[p >> 3] |= 1 << (p & 7)
+    return int.from_bytes(data, "little")
+
+
+class Bits:
+    """Bitsets over option positions, one per value (a result, a count), filled for the
+    positions asked for and kept: a later call asks only for positions not seen yet."""
+
+    def __init__(self, size: int, value_of: Callable[[int], Any]):
+        self.value_of = value_of
+        self.size = size
+        self.covered = bytearray(size // 8 + 1)
+        self.arrays: dict[Any, bytearray] = {}
+        self._ints: dict[Any, int] = {}
+        self._covered = 0
+
+    def fill(self, wanted: int) -> None:
+        """Work out the value of every position of the bitset `wanted` not filled yet."""
+        missing = wanted & ~self._covered
+        if not missing:
+            return
+        covered, arrays, value_of = self.covered, self.arrays, self.value_of
+        fresh = False
+        for p in members(missing):
+            byte, bit = p >> 3, 1 << (p & 7)
+            if covered[byte] & bit:
+                continue
+            covered[byte] |= bit
+            value = value_of(p)
+            array = arrays.get(value)
+            if array is None:
+                array = arrays[value] = bytearray(len(covered))
+            array[byte] |= bit
+            fresh = True
+        if fresh:
+            self._ints.clear()
+        self._covered = int.from_bytes(covered, "little")
+
+    def of(self, value: Any) -> int:
+        """The positions (among those filled) with this value."""
+        found = self._ints.get(value)
+        if found is None:
+            array = self.arrays.get(value)
+            found = self._ints[value] = int.from_bytes(array, "little") if array is not None else 0
+        return found
+
+    def values(self) -> list:
+        return list(self.arrays)
+
+
 class _Lru(dict):
     """A dict that forgets the least recently used entries beyond `size`."""
 
@@ -152,6 +230,11 @@ class EngineIndex:
         self._needs_signatures: list = [None] * len(self.pairs)
         self._needs_columns = _Lru(REMEMBER_RISKS)
         self._disputable: list = [None] * len(self.pairs)
+        self._bits = _Lru(REMEMBER * 2)
+        self._capabilities: dict[str, int] = {}
+        self._origin_bits = Bits(len(self.pairs), lambda p: self.pairs[p][1].origin)
+        self._end_bits = Bits(len(self.pairs), lambda p: self.pairs[p][1].value("maintenance.ends"))
+        self._disputable_bits = Bits(len(self.pairs), self.disputable)
 
     def positions(self, tools: list[Tool]) -> list[int]:
         """The positions of every option of these tools, in order."""
@@ -196,6 +279,51 @@ class EngineIndex:
             return found
 
         return result
+
+    def tool_bits(self, tool_ids) -> int:
+        """The positions of every option of these tools."""
+        starts, tools = self.starts, self.catalog.tools
+        data = bytearray(len(self.pairs) // 8 + 1)
+        for tool_id in tool_ids:
+            start = starts[tool_id]
+            for p in range(start, start + len(tools[tool_id].options)):
+                data[p >> 3] |= 1 << (p & 7)
+        return int.from_bytes(data, "little")
+
+    def capability_bits(self, capability: str) -> int:
+        """The positions of the options of the tools offering a capability."""
+        found = self._capabilities.get(capability)
+        if found is None:
+            found = self._capabilities[capability] = self.tool_bits(self.catalog.with_capability(capability))
+        return found
+
+    def all_bits(self) -> int:
+        return (1 << len(self.pairs)) - 1
+
+    def column_bits(self, key: tuple, result: Callable[[int], Any]) -> Bits:
+        """Bitsets by value of a per-position function (a column above), kept under `key`."""
+        return self._bits.fetch(key, lambda: Bits(len(self.pairs), result))
+
+    def origin_bits(self, scope: int) -> dict[str, int]:
+        """The positions, among `scope`, of the options of each origin."""
+        self._origin_bits.fill(scope)
+        return {origin: self._origin_bits.of(origin) & scope for origin in self._origin_bits.values()}
+
+    def ended_bits(self, today, scope: int) -> int:
+        """The positions, among `scope`, of options whose end date is on or before `today`."""
+        ends = self._end_bits
+        ends.fill(scope)
+        out = 0
+        for day in ends.values():
+            if day is not None and day <= today:
+                out |= ends.of(day)
+        return out & scope
+
+    def disputable_bits(self, scope: int) -> int:
+        """The positions, among `scope`, of options with a fact (or a tool claim) another
+        source disputes."""
+        self._disputable_bits.fill(scope)
+        return self._disputable_bits.of(True) & scope
 
     # -- risks and ranking ----------------------------------------------------------------------
     def high_risks(self, ctx, demanded: dict, assess) -> Callable[[int], int]:

@@ -9,7 +9,7 @@ import pytest
 
 from benchmarks.synth import write_catalog
 from catalog.loader import load_catalog
-from recommender.engine import Judge, recommend
+from recommender.engine import Judge, Ranked, recommend
 from recommender.index import SIGNATURES, engine_index
 from recommender.profile import Profile, Requirement, read_profile
 from recommender.render import to_json, to_markdown
@@ -110,7 +110,21 @@ def test_synthetic_profiles_get_the_same_answer(synthetic, bundled):
     for catalog in (synthetic, bundled):
         for profile in synthetic_profiles():
             for strict in (False, True):
-                same_answer(catalog, profile, strict)
+                rec = same_answer(catalog, profile, strict)
+                # Ranked by sets of positions, assessed only as far as read.
+                assert isinstance(rec.options, Ranked) and isinstance(rec.near_misses, Ranked)
+
+
+def test_a_ranked_answer_reads_as_a_tuple(synthetic):
+    profile = synthetic_profiles()[1]
+    rec, plain = recommend(synthetic, profile), recommend(synthetic, profile, indexed=False)
+    assert len(rec.options) == len(plain.options) > 3
+    assert [a.key for a in rec.options[1:3]] == [a.key for a in plain.options[1:3]]
+    assert rec.options[-1].key == plain.options[-1].key and rec.options[0] is rec.options[0]
+    assert rec.options[0] in rec.options and rec.options[0] not in rec.near_misses
+    assert [a.key for a in rec.options[:2] + rec.near_misses[:1]] == [a.key for a in plain.options[:2] + plain.near_misses[:1]]
+    with pytest.raises(IndexError):
+        rec.options[len(plain.options)]
 
 
 def test_the_same_answer_again_and_through_a_judge(synthetic):
