@@ -23,20 +23,30 @@ from typing import Any, Callable
 
 from catalog.model import Catalog, Option, Tool
 
-MISSING = ("<not stated>",)  # a fact the option does not state (distinct from any value)
+MISSING = object()  # a fact the option does not state (distinct from any value)
+_TRUE, _FALSE = object(), object()  # True and False, told apart from 1 and 0
 REMEMBER = 64  # result columns kept per catalogue (requirement value and context)
 REMEMBER_RISKS = 4  # risk columns kept (agency context and what risks read of the profile)
 
 
 def _frozen(value: Any) -> Any:
-    """A fact value as a hashable key that tells types apart (True is not 1)."""
-    if isinstance(value, (list, tuple)):
-        return tuple(_frozen(v) for v in value)
+    """A fact value as a hashable key that tells types apart (True is not 1, 1.0 is not 1)."""
+    kind = type(value)
+    if kind is str:
+        return value
+    if kind is bool:
+        return _TRUE if value else _FALSE
+    if kind is list or kind is tuple:
+        if all(type(v) is str for v in value):
+            return tuple(value)
+        return (list, *(_frozen(v) for v in value))
+    if kind is int:
+        return value
     if isinstance(value, dict):
-        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+        return (dict, *sorted((k, _frozen(v)) for k, v in value.items()))
     if isinstance(value, (set, frozenset)):
-        return tuple(sorted(_frozen(v) for v in value))
-    return (type(value).__name__, value)
+        return (set, *sorted(_frozen(v) for v in value))
+    return (kind, value)
 
 
 def _fact(option: Option, key: str) -> Any:
@@ -223,6 +233,7 @@ class EngineIndex:
             self.starts[tool.id] = len(self.pairs)
             self.pairs.extend((tool, option) for option in tool.options)
         self._signatures: dict[str, list] = {}  # kind -> signature by position (filled on use)
+        self._canonical: dict = {}  # each distinct signature held once
         self._columns = _Lru(REMEMBER)
         self._risk_signatures: list = [None] * len(self.pairs)
         self._risk_columns = _Lru(REMEMBER_RISKS)
@@ -261,6 +272,7 @@ class EngineIndex:
         if signatures is None:
             signatures = self._signatures[kind] = [None] * len(self.pairs)
         pairs = self.pairs
+        canonical = self._canonical
 
         def result(position: int) -> str:
             sig = signatures[position]
@@ -271,7 +283,7 @@ class EngineIndex:
                     hash(sig)
                 except TypeError:  # a value that cannot be a key: this option on its own
                     sig = ("<position>", position)
-                signatures[position] = sig
+                signatures[position] = sig = canonical.setdefault(sig, sig)  # one object per distinct signature
             found = results.get(sig)
             if found is None:
                 tool, option = pairs[position]
@@ -336,7 +348,7 @@ class EngineIndex:
         except TypeError:
             return lambda position: _count_high(assess(*self.pairs[position], ctx, demanded))
         counts = self._risk_columns.fetch(key, dict)  # signature -> count
-        signatures, pairs = self._risk_signatures, self.pairs
+        signatures, pairs, canonical = self._risk_signatures, self.pairs, self._canonical
 
         def high(position: int) -> int:
             sig = signatures[position]
@@ -346,7 +358,7 @@ class EngineIndex:
                     hash(sig)
                 except TypeError:
                     sig = ("<position>", position)
-                signatures[position] = sig
+                signatures[position] = sig = canonical.setdefault(sig, sig)  # one object per distinct signature
             found = counts.get(sig)
             if found is None:
                 found = counts[sig] = _count_high(assess(*pairs[position], ctx, demanded))
@@ -358,7 +370,7 @@ class EngineIndex:
         """What running the option at a position needs that the agency has not stated
         (`resourcing_needs`, which reads deployment, ops effort and skills)."""
         counts = self._needs_columns.fetch((ctx, "assurance" in demanded), dict)
-        signatures, pairs = self._needs_signatures, self.pairs
+        signatures, pairs, canonical = self._needs_signatures, self.pairs, self._canonical
 
         def needs(position: int) -> tuple[str, ...]:
             sig = signatures[position]
@@ -369,7 +381,7 @@ class EngineIndex:
                     hash(sig)
                 except TypeError:
                     sig = ("<position>", position)
-                signatures[position] = sig
+                signatures[position] = sig = canonical.setdefault(sig, sig)  # one object per distinct signature
             found = counts.get(sig)
             if found is None:
                 found = counts[sig] = resourcing_needs(pairs[position][1], ctx, demanded)
