@@ -196,7 +196,7 @@ def test_there_is_one_module_per_step_and_each_holds_its_controls():
         values = {t.id: n.value.value for n in body if isinstance(n, ast.Assign) for t in n.targets if isinstance(n.value, ast.Constant)}
         assert values.get("STEP") == step, path.name
         assert values.get("FIRST", "").lstrip("#") in _ids_given(path), f"{path.name}: its first control is not its own"
-        assert any(isinstance(n, ast.FunctionDef) and n.name == "compose" for n in body), f"{path.name} does not build its own controls"
+        assert any(isinstance(n, ast.FunctionDef) and n.name == "compose_controls" for n in body), f"{path.name} does not build its own controls"
     init = ast.parse((TUI / "steps" / "__init__.py").read_text(encoding="utf-8"))
     walk = next(n for n in init.body if isinstance(n, ast.AnnAssign) and n.target.id == "STEP_CLASSES")
     assert [e.id for e in walk.value.elts] == [f"{s.capitalize()}Step" for s in steps], "STEP_CLASSES is not in walk order"

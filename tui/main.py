@@ -171,6 +171,8 @@ class SbbApp(App[int]):
     def _painted(self) -> None:
         if self.first_paint is None:
             self.first_paint = time.perf_counter()
+            # The steps not on screen are built now, not before the first screen.
+            self.run_worker(self.walk.build_hidden(), group="steps", exclusive=True)
 
     def action_quit_bad_input(self) -> None:
         """Leave with the bad-input exit code."""
@@ -223,7 +225,10 @@ class SbbApp(App[int]):
         """Redraw the results step from the latest answer."""
         if self.rec is None or not self.is_mounted:
             return
-        self.walk.step("results").draw()
+        results = self.walk.step("results")
+        if not results.built:
+            return  # drawn when it is built
+        results.draw()
         self.shown_generation = self.generation
         self.call_after_refresh(self._answer_shown, self.generation)
 
@@ -253,13 +258,18 @@ class SbbApp(App[int]):
         self.walk.go_back()
 
     @on(TabbedContent.TabActivated)
-    def step_shown(self, event: TabbedContent.TabActivated) -> None:
-        """Tell the step it is on screen, then focus its first control."""
+    async def step_shown(self, event: TabbedContent.TabActivated) -> None:
+        """Tell the step it is on screen (building it first if it is not yet), then focus its first control."""
         step = event.pane.id
         if not self.walk.is_attached or not self.walk.query("#count") or step != self.current_step():
             return  # a late message for a step already left
+        pane = self.walk.step(step)
+        if not pane.built:
+            await pane.build()
+            if not self.walk.is_attached or step != self.current_step():
+                return
         self.walk.set_count()
-        self.walk.step(step).shown()
+        pane.shown()
         self.call_after_refresh(self.walk.focus_step, step)
 
     # -- detail, compare, save ---------------------------------------------------------------------

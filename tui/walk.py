@@ -35,7 +35,7 @@ class WalkScreen(Screen):
         yield Static(Text("reading the catalogue…"), id="count")
         with TabbedContent(id="steps", initial=self.initial):
             for step in STEP_CLASSES:
-                yield step()
+                yield step(built=step.STEP == self.initial)  # the others are built once this is drawn
         yield Footer(show_command_palette=False, compact=True)
         yield Static(id="too-small")
 
@@ -61,8 +61,13 @@ class WalkScreen(Screen):
 
     # -- the steps ---------------------------------------------------------------------------------
     def steps(self) -> list[Step]:
-        """The step panes, in walk order (none while the walk is torn down)."""
-        return list(self.query(Step))
+        """The step panes whose controls are built, in walk order (none while the walk is torn down)."""
+        return [step for step in self.query(Step) if step.built]
+
+    async def build_hidden(self) -> None:
+        """Build the steps left out of the first screen, one at a time, in walk order."""
+        for step in list(self.query(Step)):
+            await step.build()
 
     def step(self, step_id: str) -> Step:
         return self.query_one(f"#{step_id}", Step)
@@ -93,8 +98,9 @@ class WalkScreen(Screen):
     def focus_step(self, step: str) -> None:
         """Focus the first control of a step, if it is still the one on screen."""
         # Focusing a widget in another pane would switch the tabs back to it.
-        if step == self.current_step() and self.app.screen is self:
-            self.set_focus(self.query_one(self.step(step).FIRST))  # at once, not deferred
+        pane = self.step(step)
+        if step == self.current_step() and self.app.screen is self and pane.built:
+            self.set_focus(pane.query_one(pane.FIRST))  # at once, not deferred
 
     # -- the count line ------------------------------------------------------------------------------
     def set_count(self) -> None:

@@ -8,9 +8,11 @@ changed and when an answer arrived; a step never talks to another step.
 
 from __future__ import annotations
 
+import asyncio
 from typing import ClassVar
 
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.widgets import Static, TabPane
 
 from recommender.profile import Profile
@@ -81,8 +83,35 @@ class Step(TabPane):
     FIRST: ClassVar[str]
     """Selector of the control focused when the step is shown."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, built: bool = True, **kwargs):
         super().__init__(STEP_TITLES[self.STEP], id=self.STEP, **kwargs)
+        self.built = built
+        """Whether the step's controls exist: a step not on the first screen is built after it is drawn."""
+        self._composing = built
+        self._building = asyncio.Lock()
+
+    def compose(self) -> ComposeResult:
+        if self._composing:
+            yield from self.compose_controls()
+
+    def compose_controls(self) -> ComposeResult:
+        """The step's controls."""
+        raise NotImplementedError
+
+    async def build(self) -> None:
+        """Build the controls of a step left out of the first screen, set from the shared state."""
+        async with self._building:  # once, however many ask at the same time
+            if self.built:
+                return
+            self._composing = True
+            await self.recompose()
+            self.built = True
+        on_screen = self.screen.current_step() == self.STEP
+        if self.catalog is not None:
+            self.catalogue_ready()
+        self.profile_changed(on_screen)
+        if self.rec is not None:
+            self.answered(on_screen)
 
     # -- the shared state, held by the App --------------------------------------------------------
     @property

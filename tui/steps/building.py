@@ -22,7 +22,7 @@ class BuildingStep(Step):
     STEP = "building"
     FIRST = "#control-code"
 
-    def compose(self) -> ComposeResult:
+    def compose_controls(self) -> ComposeResult:
         with VerticalScroll():
             yield Static(
                 "Building is the last resort. Share first, then buy; build only when nothing fits, "

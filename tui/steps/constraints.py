@@ -16,7 +16,7 @@ class ConstraintsStep(Step):
     STEP = "constraints"
     FIRST = "#constraint-list"
 
-    def compose(self) -> ComposeResult:
+    def compose_controls(self) -> ComposeResult:
         yield Static("space or enter: off → must → prefer · h must/prefer · +/- weight · e edit value · x off · ? help", classes="help")
         yield RequirementList(constraint_groups(), id="constraint-list")
         yield Static(id="constraints-about", classes="about")

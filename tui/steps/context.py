@@ -24,7 +24,7 @@ class ContextStep(Step):
     STEP = "context"
     FIRST = "#stance"
 
-    def compose(self) -> ComposeResult:
+    def compose_controls(self) -> ComposeResult:
         with VerticalScroll():
             yield Label("ICT stance: who does access, monitoring, development, use, support, servers")
             yield CheckList(single=True, id="stance")

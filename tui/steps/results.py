@@ -37,7 +37,7 @@ class ResultsStep(Step):
     STEP = "results"
     FIRST = "#results-list"
 
-    def compose(self) -> ComposeResult:
+    def compose_controls(self) -> ComposeResult:
         yield Static(id="answer")
         with Horizontal(id="results-body"):
             with Vertical(id="results-left"):
@@ -137,7 +137,7 @@ class ResultsStep(Step):
     def open_detail(self, option_id: str | None) -> None:
         """Every verdict, the score, risks and roles of one option (or of build)."""
         rec = self.rec
-        if rec is None:
+        if rec is None or not self.built:
             return
         mono = self.app.no_color
         if option_id == "build" and rec.build:
@@ -149,7 +149,8 @@ class ResultsStep(Step):
 
     def compare_marked(self) -> None:
         """Compare the two marked options (or the marked and the highlighted one)."""
-        self.query_one(ResultsList).action_compare()
+        if self.built:
+            self.query_one(ResultsList).action_compare()
 
     def open_compare(self, a, b) -> None:
         """Two options side by side (the marking notice has done its job: it would cover the page)."""

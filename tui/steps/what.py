@@ -25,7 +25,7 @@ class WhatStep(Step):
     STEP = "what"
     FIRST = "#cap-search"
 
-    def compose(self) -> ComposeResult:
+    def compose_controls(self) -> ComposeResult:
         yield Static(
             "Type to search capabilities (typos are fine): enter selects the best match, ↓ moves into the list, "
             "space ticks; goals narrow the list. ? help",
