@@ -8,6 +8,7 @@ the profile changed or an answer arrived. Saving, quitting and help are the App'
 
 from __future__ import annotations
 
+import threading
 import time
 from functools import partial
 from pathlib import Path
@@ -68,6 +69,7 @@ class SbbApp(App[int]):
         self.shown_count = -1  # generation of the answer behind the live count
         self.exit_code = OK
         self.first_paint: float | None = None
+        self._drawn = threading.Event()  # set once the walk is first on screen
         """perf_counter() when the walk was first on screen."""
         self.answered_at = 0.0
         self.refresh_ms: float | None = None
@@ -130,14 +132,16 @@ class SbbApp(App[int]):
         if self._loaded is not None:
             self.catalog_ready(self._loaded)
         else:
-            # Draw the walk first; reading thousands of files holds the GIL for seconds.
-            self.call_after_refresh(self.load_catalogue)
+            # The worker starts now but reads once the walk is drawn: reading thousands of
+            # files holds the GIL for seconds.
+            self.load_catalogue()
 
     @work(thread=True, exclusive=True, group="load")
     def load_catalogue(self) -> None:
         """Read the catalogues off the UI thread: the first screen never waits for them."""
         from recommender.catalogs import load_for_cli
 
+        self._drawn.wait(timeout=1.0)  # a screen never drawn (a failed start) does not hold it back for long
         notes: list[str] = []  # never print to the terminal the TUI is drawing on
         result = load_for_cli(self.catalog_dirs, notify=notes.append)
         self.call_from_thread(self.catalog_ready, result)
@@ -171,6 +175,7 @@ class SbbApp(App[int]):
     def _painted(self) -> None:
         if self.first_paint is None:
             self.first_paint = time.perf_counter()
+            self._drawn.set()
             # The steps not on screen are built now, not before the first screen.
             self.run_worker(self.walk.build_hidden(), group="steps", exclusive=True)
 

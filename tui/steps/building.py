@@ -40,11 +40,18 @@ class BuildingStep(Step):
             [("control", Text("The agency must control the code"))], ["control"] if self.profile.must_control_code else []
         )
 
+    # Redrawn only while on screen (and when shown): an answer on another step costs it nothing.
     def profile_changed(self, on_screen: bool) -> None:
         super().profile_changed(on_screen)
-        self.sync()
+        if on_screen:
+            self.sync()
 
     def answered(self, on_screen: bool) -> None:
+        if on_screen:
+            self.sync()
+
+    def shown(self) -> None:
+        super().shown()
         self.sync()
 
     @on(CheckList.Changed, "#control-code")
