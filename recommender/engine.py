@@ -633,13 +633,17 @@ def _recommend_ranked(catalog: Catalog, profile: Profile, strict: bool, basis: B
     ctx, today = basis.context, basis.today
     needs_of = index.needs(ctx, basis.demanded, resourcing_needs)
     rows = basis.rows
-    fails, unknowns, passes = [], [], []
-    for (i, value, hard, weight, evaluate_, _), req, column in zip(rows, basis.requirements, checks):
-        bits = index.column_bits(("result", req.kind, evaluate_, value, ctx, today), column)
-        bits.fill(scope)
-        fails.append(bits.of(FAIL) & scope)
-        unknowns.append(bits.of(UNKNOWN) & scope)
-        passes.append(bits.of(PASS) & scope)
+    # Hard requirements are read for every option in scope (they exclude); soft ones only for
+    # the options of the parts ranked (they order).
+    columns = [
+        index.column_bits(("result", req.kind, evaluate_, value, ctx, today), column)
+        for (_, value, _, _, evaluate_, _), req, column in zip(rows, basis.requirements, checks)
+    ]
+    fails, unknowns = {}, {}
+    for i, row in enumerate(rows):
+        if row[2]:
+            columns[i].fill(scope)
+            fails[i], unknowns[i] = columns[i].of(FAIL) & scope, columns[i].of(UNKNOWN) & scope
     hard_rows = [i for i, row in enumerate(rows) if row[2]]
     soft_rows = [i for i, row in enumerate(rows) if not row[2]]
     failed_any = unknown_any = 0
@@ -673,14 +677,16 @@ def _recommend_ranked(catalog: Catalog, profile: Profile, strict: bool, basis: B
     steps: dict[int, int] = {}
     for origin, bits in origins.items():
         steps[STEP_RANK[origin]] = steps.get(STEP_RANK[origin], 0) | bits
-    scores = _counts([(rows[i][3], passes[i]) for i in soft_rows], scope)
-    unknown_counts = _counts([(1, unknowns[i]) for i in range(len(rows))], scope)
-    rank_levels = [
-        sorted(steps.items()),
-        high_levels,
-        sorted(scores.items(), key=lambda item: -item[0]),
-        sorted(unknown_counts.items()),
-    ]
+    def score_levels(bits: int) -> list[tuple[int, int]]:
+        for i in soft_rows:
+            columns[i].fill(bits)
+        scores = _counts([(rows[i][3], columns[i].of(PASS)) for i in soft_rows], bits)
+        return sorted(scores.items(), key=lambda item: -item[0])
+
+    def unknown_levels(bits: int) -> list[tuple[int, int]]:
+        return sorted(_counts([(1, column.of(UNKNOWN)) for column in columns], bits).items())
+
+    rank_levels = [sorted(steps.items()), high_levels, score_levels, unknown_levels]
     flag = to_verify & needing
     kept_levels = [sorted(tiers.items()), [(False, ~flag), (True, flag)], *rank_levels]
     excluded_levels = rank_levels  # tier and needs are the same for every excluded option
