@@ -195,7 +195,7 @@ class SourceStatus:
     terms: tuple[str, ...] = ()  # capability terms this source's vocabulary adds
     # The listing `locate` made (tool files, problems), for `read_source`, which drops it:
     # listing a large directory twice is slow, and 100,000 paths are not worth keeping.
-    listing: tuple[list[Path], list[Problem]] | None = field(default=None, repr=False, compare=False)
+    listing: tuple[Path, list[str], list[Problem]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def held_back(self) -> bool:
@@ -480,8 +480,8 @@ def locate(spec: SourceSpec, cache: Path | None = None) -> SourceStatus:
         # A pulled repository is another agency's: nothing in it may lead out of its checkout.
         status.skipped = "its catalogue directory is a symbolic link out of the repository: not read"
     else:
-        status.listing = _loader.list_tool_files(directory)
-        unlisted = [p for p in status.listing[1] if p.severity == "error"]
+        status.listing = _loader.list_tool_names(directory)
+        unlisted = [p for p in status.listing[2] if p.severity == "error"]
         if unlisted:  # an unreadable tools/ is not an empty source
             status.skipped = unlisted[0].message
     return status
@@ -585,7 +585,7 @@ def read_source(
         vocabulary, problems = federate_vocabulary(parts)
         vocabulary_key = _vocabulary_key(parts)
     status.terms = tuple(t for t, o in vocabulary.origins.items() if spec.name in o and BUNDLED_NAME not in o)
-    files, listed = status.listing or _loader.list_tool_files(directory)
+    base, files, listed = status.listing or _loader.list_tool_names(directory)
     status.listing = None
     problems = problems + listed
     if not files:
@@ -597,28 +597,32 @@ def read_source(
     fresh: dict[int, tuple[dict, dict]] = {}  # shard -> this run's records and tools
     changed: set[int] = set()
     tools: dict[str, Tool] = {}
-    names = {path.name for path in files}
+    names = set(files)
+    folder = os.fspath(base)
+    join = os.path.join
+    cached_count = 0
     with _loader.building(vocabulary, spec.name) as builder:
-        for path in files:
-            name = path.name
+        for name in files:
             shard = _shard_of(name)
-            if shard not in shards:
+            state = shards.get(shard)
+            if state is None:
                 read = _read_shard(_shard_file(cache, key, shard), stamp, spec.name, root) if use_cache else None
-                shards[shard] = (read[0], read[1]) if read else ({}, {})
+                state = shards[shard] = (read[0], read[1]) if read else ({}, {})
                 if read and (read[2] or any(n not in names for n in read[0])):
                     changed.add(shard)  # relabelled, or a file was removed or renamed
                 fresh[shard] = ({}, {})
-            stat, link = _stat_link(os.fspath(path))
-            hit = shards[shard][0].get(name)
-            cached = shards[shard][1].get(name, _NOTHING)
+            stat, link = _stat_link(join(folder, name))
+            hit = state[0].get(name)
+            cached = state[1].get(name, _NOTHING)
             if not _usable(hit, cached):
                 hit = None
                 changed.add(shard)
             if hit is not None and hit[0] == stat:
                 tool, found = cached, hit[2]
-                status.cached += 1
+                cached_count += 1
                 record = hit
             else:
+                path = base / name
                 text, found = _read_file(path, directory, builder.limits.file_bytes, link)
                 content = _content_digest(text) if text is not None else b""
                 if hit is not None and content and content == hit[1]:
@@ -629,15 +633,19 @@ def read_source(
                     tool = None  # unreadable: reported, never served from the cache
                 record = (stat, content, found)
                 changed.add(shard)
-            fresh[shard][0][name] = record
-            fresh[shard][1][name] = tool
-            problems += found
+            new_records, new_tools = fresh[shard]
+            new_records[name] = record
+            new_tools[name] = tool
+            if found:
+                problems += found
             if tool is None:
                 continue
-            if tool.id in tools:
-                problems.append(duplicate_tool(path, tool.id, tools[tool.id].path))
+            tool_id = tool.id
+            if tool_id in tools:
+                problems.append(duplicate_tool(base / name, tool_id, tools[tool_id].path))
                 continue
-            tools[tool.id] = tool
+            tools[tool_id] = tool
+    status.cached += cached_count
     del shards
     if use_cache:
         header = {"format": CACHE_FORMAT, "stamp": stamp, "label": spec.name, "root": root}

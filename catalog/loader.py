@@ -77,12 +77,19 @@ def list_tool_files(directory: Path) -> tuple[list[Path], list[Problem]]:
     listed is an error (not an empty catalogue); a `*.toml` beside `tools/` is never read, and
     says so in a warning.
     """
+    base, names, problems = list_tool_names(directory)
+    return [base / name for name in names], problems
+
+
+def list_tool_names(directory: Path) -> tuple[Path, list[str], list[Problem]]:
+    """`list_tool_files` as the directory holding the tool files and their names (no path
+    object per file: a large catalogue read from its cache never needs most of them)."""
     directory = Path(directory)
     base = directory / "tools" if (directory / "tools").is_dir() else directory
     try:
         names = sorted(e.name for e in os.scandir(base) if e.name.endswith(".toml") and e.name != VOCABULARY_FILE)
     except OSError as exc:
-        return [], [Problem(str(base), 0, "", f"cannot list the tool files: {exc.strerror or exc}")]
+        return base, [], [Problem(str(base), 0, "", f"cannot list the tool files: {exc.strerror or exc}")]
     problems: list[Problem] = []
     if base != directory and directory != BUNDLED_CATALOG:
         try:
@@ -93,7 +100,7 @@ def list_tool_files(directory: Path) -> tuple[list[Path], list[Problem]]:
             Problem(str(directory / name), 0, "", "not read: this catalogue's tool files are in tools/ (move it there)", "warning")
             for name in stray
         ]
-    return [base / name for name in names], problems
+    return base, names, problems
 
 
 def load_vocabulary(directories: list[Path]) -> tuple[Vocabulary, list[Problem]]:
