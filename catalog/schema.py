@@ -54,6 +54,20 @@ ACCESSIBILITY = (
     "wcag2.2-aaa",
 )
 GOV_LEVELS = ("national", "state", "local", "other-public")
+# Functions of government, the ten divisions of the UN/OECD Classification of the Functions of
+# Government (COFOG): what an agency does, for services open only to some of them.
+SECTORS = (
+    "general-public-services",
+    "defence",
+    "public-order-and-safety",
+    "economic-affairs",
+    "environmental-protection",
+    "housing-and-community-amenities",
+    "health",
+    "recreation-culture-and-religion",
+    "education",
+    "social-protection",
+)
 MAINTENANCE = ("active", "community", "retiring", "unmaintained")
 RISKS = ("resourcing", "data_control", "platform_control", "system_integration")
 
@@ -196,6 +210,7 @@ SECTIONS: dict[str, dict[str, Field]] = {
     "eligibility": {
         "countries": Field("list-country", "Countries whose agencies may use this service."),
         "levels": Field("list-enum", "Levels of government that may use it.", GOV_LEVELS),
+        "sectors": Field("list-enum", "Functions of government (COFOG divisions) whose agencies may use it; absent: any.", SECTORS),
     },
     "reuse": {
         "used_by": Field("list-str", "Agencies known to use this option (reuse evidence)."),

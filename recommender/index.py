@@ -104,7 +104,7 @@ SIGNATURES: dict[str, Callable[[Tool, Option], tuple]] = {
     "open_data": _facts("data.open_data"),
     "cost_models": _facts("cost.model"),
     "max_cost_band": _facts("cost.band"),
-    "eligible": lambda tool, option: (option.origin, option.deployment, _fact(option, "eligibility.countries"), _fact(option, "eligibility.levels")),
+    "eligible": lambda tool, option: (option.origin, option.deployment, _fact(option, "eligibility.countries"), _fact(option, "eligibility.levels"), _fact(option, "eligibility.sectors")),
     "min_agencies": _used_by,
     "reviewed_within_months": lambda tool, option: (tool.last_reviewed,),
 }

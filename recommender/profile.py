@@ -10,7 +10,7 @@ import tomli
 
 from catalog.countries import is_location
 from catalog.problems import Problem, did_you_mean, format_path, key_lines, line_of, read_text, toml_problem
-from catalog.schema import GOV_LEVELS
+from catalog.schema import GOV_LEVELS, SECTORS
 from catalog.text import unsafe_char
 from catalog.vocabulary import GOALS, Vocabulary
 from recommender.requirements import KINDS, Context
@@ -19,7 +19,7 @@ PROFILE_VERSION = 1
 STANCES = ("leader", "supporter", "observer")
 CAPACITY = ("none", "low", "medium", "high")
 TOP_KEYS = ("schema_version", "title", "description", "goals", "policies", "context", "hard", "soft", "build", "evidence")
-CONTEXT_KEYS = ("country", "level", "stance", "ops_capacity", "skills", "will_resource", "uses_features")
+CONTEXT_KEYS = ("country", "level", "sectors", "stance", "ops_capacity", "skills", "will_resource", "uses_features")
 BUILD_KEYS = ("unique_requirements", "must_control_code")
 
 
@@ -87,11 +87,11 @@ class Profile:
     def effective(self) -> "Profile":
         """The profile as evaluated: hard requirements first, then preferences by weight, so a
         saved profile reads back to the same answer; eligibility is demanded once the agency's
-        country is known."""
+        country or sector is known."""
         order = list(KINDS)
         soft = tuple(sorted(self.soft, key=lambda r: (-r.weight, order.index(r.kind))))
         requirements = self.hard + soft
-        if self.context.country and self.get("eligible") is None:
+        if (self.context.country or self.context.sectors) and self.get("eligible") is None:
             requirements = self.hard + (Requirement("eligible", True, True),) + soft
         return replace(self, requirements=requirements)
 
@@ -108,6 +108,7 @@ class Profile:
         context = {
             "country": ctx.country,
             "level": ctx.level,
+            "sectors": list(ctx.sectors),
             "stance": ctx.stance,
             "ops_capacity": ctx.ops_capacity,
             "skills": list(ctx.skills),
@@ -263,6 +264,17 @@ class ProfileReader:
                 self.problem(("context", key), "expected an array of strings")
                 items = []
             lists[key] = tuple(dict.fromkeys(s.strip() for s in items))
+        sectors = raw.get("sectors", [])
+        if not isinstance(sectors, list) or not all(isinstance(s, str) for s in sectors):
+            self.problem(("context", "sectors"), "expected an array of strings")
+            sectors = []
+        for value in sectors:
+            if value not in SECTORS:
+                self.problem(
+                    ("context", "sectors"),
+                    f"`{value}` is not one of {', '.join(SECTORS)}{did_you_mean(value, SECTORS)}",
+                )
+        lists["sectors"] = tuple(dict.fromkeys(s for s in sectors if s in SECTORS))
         will_resource = raw.get("will_resource")
         if will_resource is not None and not isinstance(will_resource, bool):
             self.problem(("context", "will_resource"), "expected true or false")
@@ -270,6 +282,7 @@ class ProfileReader:
         return Context(
             country=country.upper() if isinstance(country, str) else "",
             level=values["level"],
+            sectors=lists["sectors"],
             stance=values["stance"] or "supporter",
             ops_capacity=values["ops_capacity"],
             skills=lists["skills"],

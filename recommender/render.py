@@ -149,6 +149,7 @@ def to_data(rec: Recommendation) -> dict:
             "context": {
                 "country": ctx.country,
                 "level": ctx.level,
+                "sectors": list(ctx.sectors),
                 "stance": ctx.stance,
                 "ops_capacity": ctx.ops_capacity,
                 "skills": list(ctx.skills),

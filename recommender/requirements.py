@@ -29,8 +29,8 @@ PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
 
 @dataclass(frozen=True)
 class Context:
-    """Who is asking: the agency's country, level, ICT stance, capacity and skills, the
-    features it will use, whether it will fund what an option needs, and the decision date."""
+    """Who is asking: the agency's country, level, functions (sectors), ICT stance, capacity and
+    skills, the features it will use, whether it will fund what an option needs, and the decision date."""
 
     country: str = ""
     level: str = ""
@@ -42,6 +42,7 @@ class Context:
     # fit if resourced rank with those that fit), False (it cannot: they rank last), None (unsaid).
     will_resource: bool | None = None
     uses_features: tuple[str, ...] = ()  # sub-features the agency will use (residency exceptions)
+    sectors: tuple[str, ...] = ()  # the agency's functions of government (COFOG divisions)
 
     @property
     def decision_date(self) -> date:
@@ -494,11 +495,12 @@ def _cost_band(value, tool, option, ctx) -> Outcome:
 
 
 # -- eligibility and reuse ----------------------------------------------------------------------
-@kind("eligible", "open to this agency (country, level)", "resourcing", "bool", "A service run for others is open to the agency's country and level (context).")
+@kind("eligible", "open to this agency (country, level, sector)", "resourcing", "bool", "A service run for others is open to the agency's country, level and sector (context).")
 def _eligible(value, tool, option, ctx) -> Outcome:
     countries = option.fact("eligibility.countries")
     levels = option.fact("eligibility.levels")
-    if countries is None and levels is None:
+    sectors = option.fact("eligibility.sectors")
+    if countries is None and levels is None and sectors is None:
         if option.origin == "cross-agency" and option.deployment == "hosted":
             return _unknown("who may use this service")
         return Outcome(PASS, "open to any buyer or user", ())
@@ -517,6 +519,15 @@ def _eligible(value, tool, option, ctx) -> Outcome:
             if not ctx.level:
                 result = UNKNOWN
             elif ctx.level not in levels.value:
+                result = FAIL
+    if sectors is not None:
+        parts.append(f"sectors {_words(sectors.value)}")
+        sources += tuple(s for s in sectors.sources if s not in sources)
+        if result != FAIL:
+            if not ctx.sectors:
+                parts[-1] += " (the agency's sector is not stated)"
+                result = UNKNOWN
+            elif not set(ctx.sectors) & set(sectors.value):
                 result = FAIL
     return Outcome(result if value else (FAIL if result == PASS else PASS), "; ".join(parts), sources)
 

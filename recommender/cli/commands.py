@@ -16,6 +16,7 @@ from recommender.cli.helpers import (
     GOAL_FLAG,
     HARD_FLAG,
     LEVEL_FLAG,
+    SECTOR_FLAG,
     MUST_CONTROL_CODE_FLAG,
     OPS_CAPACITY_FLAG,
     SKILL_FLAG,
@@ -48,6 +49,7 @@ def recommend(
     soft: Optional[List[str]] = SOFT_FLAG,
     country: Optional[str] = COUNTRY_FLAG,
     level: Optional[str] = LEVEL_FLAG,
+    sector: Optional[List[str]] = SECTOR_FLAG,
     stance: Optional[str] = STANCE_FLAG,
     ops_capacity: Optional[str] = OPS_CAPACITY_FLAG,
     skill: Optional[List[str]] = SKILL_FLAG,
@@ -86,7 +88,7 @@ def recommend(
         err(f"{output} already exists; choose another file or pass --force to replace it")
         raise typer.Exit(BAD_INPUT)
     loaded = load(catalog)
-    the_profile = build_profile(loaded.catalog.vocabulary, profile, capability, hard, soft, country, level, stance, ops_capacity, skill, unique, must_control_code, title, goals=goal, policies=policy, as_of=day)
+    the_profile = build_profile(loaded.catalog.vocabulary, profile, capability, hard, soft, country, level, stance, ops_capacity, skill, unique, must_control_code, title, goals=goal, policies=policy, as_of=day, sectors=sector)
     if will_resource:
         the_profile = replace(the_profile, context=replace(the_profile.context, will_resource=True))
     from recommender.engine import recommend as run

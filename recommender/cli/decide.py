@@ -21,6 +21,7 @@ from recommender.cli.helpers import (
     GOAL_FLAG,
     HARD_FLAG,
     LEVEL_FLAG,
+    SECTOR_FLAG,
     MUST_CONTROL_CODE_FLAG,
     OPS_CAPACITY_FLAG,
     SKILL_FLAG,
@@ -82,6 +83,7 @@ def decide(
     soft: Optional[List[str]] = SOFT_FLAG,
     country: Optional[str] = COUNTRY_FLAG,
     level: Optional[str] = LEVEL_FLAG,
+    sector: Optional[List[str]] = SECTOR_FLAG,
     stance: Optional[str] = STANCE_FLAG,
     ops_capacity: Optional[str] = OPS_CAPACITY_FLAG,
     skill: Optional[List[str]] = SKILL_FLAG,
@@ -127,7 +129,7 @@ def decide(
     loaded = load(catalog)
     the_profile = build_profile(
         loaded.catalog.vocabulary, profile, capability, hard, soft, country, level, stance, ops_capacity,
-        skill, unique, must_control_code, title, goals=goal, policies=policy, as_of=day,
+        skill, unique, must_control_code, title, goals=goal, policies=policy, as_of=day, sectors=sector,
     )
     if will_resource:
         from dataclasses import replace

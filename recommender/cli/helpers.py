@@ -105,7 +105,7 @@ def parse_as_of(text: Optional[str]):
         raise typer.Exit(BAD_INPUT) from None
 
 
-def build_profile(vocabulary, profile_path, capability, hard, soft, country, level, stance, ops_capacity, skill, unique, must_control_code, title, allow_empty=False, goals=None, policies=None, as_of=None):
+def build_profile(vocabulary, profile_path, capability, hard, soft, country, level, stance, ops_capacity, skill, unique, must_control_code, title, allow_empty=False, goals=None, policies=None, as_of=None, sectors=None):
     """A profile from a file and/or flags; flags add to or override the file. Exits 2 on problems."""
     from recommender.profile import Profile, Requirement, parse_flag_value, parse_profile, read_profile
     from recommender.profile import ProfileReader
@@ -172,10 +172,12 @@ def build_profile(vocabulary, profile_path, capability, hard, soft, country, lev
         if value is not None:
             ctx_data[key] = value
     ctx = base.context
+    if sectors:
+        ctx_data["sectors"] = list(dict.fromkeys(sectors))
     if ctx_data or skill:
         reader = ProfileReader("flags", "", vocabulary)
         merged = {
-            "country": ctx.country, "level": ctx.level, "stance": ctx.stance,
+            "country": ctx.country, "level": ctx.level, "sectors": list(ctx.sectors), "stance": ctx.stance,
             "ops_capacity": ctx.ops_capacity, "skills": list(ctx.skills),
             "will_resource": ctx.will_resource, "uses_features": list(ctx.uses_features),
         }
@@ -262,6 +264,7 @@ HARD_FLAG = typer.Option(None, "--hard", help="A hard requirement KEY=VALUE, e.g
 SOFT_FLAG = typer.Option(None, "--soft", help="A preference KEY[=VALUE][:WEIGHT], e.g. open_source:3 (repeatable).")
 COUNTRY_FLAG = typer.Option(None, "--country", help="The agency's country (ISO 3166 alpha-2).")
 LEVEL_FLAG = typer.Option(None, "--level", help="national, state, local or other-public.")
+SECTOR_FLAG = typer.Option(None, "--sector", help="A function of the agency (COFOG division, e.g. health, education, social-protection; repeatable): services open only to some sectors are judged by it.")
 STANCE_FLAG = typer.Option(None, "--stance", help="ICT stance: leader, supporter or observer.")
 OPS_CAPACITY_FLAG = typer.Option(None, "--ops-capacity", help="none, low, medium or high.")
 SKILL_FLAG = typer.Option(None, "--skill", help="A skill the agency has (repeatable).")
