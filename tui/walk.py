@@ -67,6 +67,8 @@ class WalkScreen(Screen):
     async def build_hidden(self) -> None:
         """Build the steps left out of the first screen, one at a time, in walk order."""
         for step in list(self.query(Step)):
+            if not self.is_attached:
+                return
             await step.build()
 
     def step(self, step_id: str) -> Step:

@@ -103,9 +103,13 @@ class Step(TabPane):
         async with self._building:  # once, however many ask at the same time
             if self.built:
                 return
+            if not self.is_attached:
+                return  # the walk is being torn down (quitting before every step was built)
             self._composing = True
             await self.recompose()
             self.built = True
+        if not self.is_attached:
+            return
         on_screen = self.screen.current_step() == self.STEP
         if self.catalog is not None:
             self.catalogue_ready()
