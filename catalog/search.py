@@ -58,17 +58,24 @@ def _bound(query_len: int, text_len: int) -> float:
     return 90.0 if ratio <= 8.0 else 60.0
 
 
-def _entries(tool: Tool, catalog: Catalog):
-    """(text, field) of every string of a tool, in index order (a tie goes to the first)."""
-    yield tool.name, "name"
+NAME, ALIAS, CAPABILITY, SUMMARY = range(4)  # positions in FIELDS
+
+
+def _capability_texts(catalog: Catalog, cap_id: str) -> tuple[str, ...]:
+    cap = catalog.vocabulary.capabilities.get(cap_id)
+    return ((cap.label,) + tuple(cap.aliases)) if cap else (cap_id,)
+
+
+def _entries(tool: Tool, catalog: Catalog, capability_texts=None):
+    """(text, field position) of every string of a tool, in index order (a tie goes to the first)."""
+    yield tool.name, NAME
     for alias in tool.aliases:
-        yield alias, "alias"
+        yield alias, ALIAS
     for cap_id in tool.capabilities:
-        cap = catalog.vocabulary.capabilities.get(cap_id)
-        yield (cap.label if cap else cap_id), "capability"
-        for alias in cap.aliases if cap else ():
-            yield alias, "capability"
-    yield tool.summary, "summary"
+        texts = capability_texts(cap_id) if capability_texts else _capability_texts(catalog, cap_id)
+        for text in texts:
+            yield text, CAPABILITY
+    yield tool.summary, SUMMARY
 
 
 def _merged(lists: list, first: list[int]):
@@ -108,10 +115,18 @@ class SearchIndex:
         self._stems: list[tuple[str, ...]] = []  # string id -> the first letters of its words
         self._first: list[int] = []  # string id -> the rank of the first tool holding it
         groups: dict[tuple[int, int], list[int]] = {}  # (string id, field) -> ranks holding it
+        texts_of: dict[str, tuple[str, ...]] = {}
+
+        def capability_texts(cap_id: str) -> tuple[str, ...]:
+            found = texts_of.get(cap_id)
+            if found is None:
+                found = texts_of[cap_id] = _capability_texts(catalog, cap_id)
+            return found
+
         stems: dict[str, str] = {}  # word -> its stem
         interned: dict[str, str] = {}  # stem -> itself, each stem held once
         for rank, tool in enumerate(self._by_rank):
-            for text, field in _entries(tool, catalog):
+            for text, fi in _entries(tool, catalog, capability_texts):
                 sid = processed.get(text)
                 if sid is None:
                     clean = utils.default_process(text)
@@ -129,22 +144,21 @@ class SearchIndex:
                         self._stems.append(tuple(own))
                         self._first.append(rank)
                     processed[text] = sid
-                holders = groups.setdefault((sid, FIELDS.index(field)), [])
-                if not holders or holders[-1] != rank:
+                holders = groups.get((sid, fi))
+                if holders is None:
+                    groups[(sid, fi)] = [rank]
+                elif holders[-1] != rank:
                     holders.append(rank)
         self._sorted_stems = sorted(interned)
         self._narrow = len(self._strings) > candidate_threshold
         # The ranks holding each (string, field); the strings to read per field and string
         # length and, in a large index, per field and stem; each in its first tool's order.
-        self._holders: dict[tuple[int, int], tuple[int, ...]] = {}
+        self._holders: dict[tuple[int, int], list[int]] = groups
         by_length: list[dict[int, list[int]]] = [{} for _ in FIELDS]
         by_stem: list[dict[str, list[int]]] = [{} for _ in FIELDS]
         cap_field = FIELDS.index("capability")
         strings, own_stems = self._strings, self._stems
-        for key in sorted(groups, key=lambda key: (groups[key][0], key)):
-            ranks = groups[key]
-            self._holders[key] = tuple(ranks)
-            sid, fi = key
+        for sid, fi in groups:  # made tool by tool in name order: in their first tool's order
             by_length[fi].setdefault(len(strings[sid]), []).append(sid)
             if self._narrow and fi != cap_field:
                 postings = by_stem[fi]
@@ -310,10 +324,10 @@ class SearchIndex:
     def _hit(self, query: str, rank: int, score: float, cutoff: float) -> Hit:
         """The tool's first string (in index order) reaching its best score."""
         tool = self._by_rank[rank]
-        for text, field in _entries(tool, self.catalog):
+        for text, fi in _entries(tool, self.catalog):
             found = fuzz.WRatio(query, utils.default_process(text), processor=None, score_cutoff=cutoff)
-            if found >= cutoff and found * FIELD_WEIGHT[field] == score:
-                return Hit(tool, score, text, field)
+            if found >= cutoff and found * FIELD_WEIGHT[FIELDS[fi]] == score:
+                return Hit(tool, score, text, FIELDS[fi])
         raise AssertionError(f"no string of {tool.id} scores {score}")  # pragma: no cover
 
 
