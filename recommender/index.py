@@ -54,7 +54,15 @@ def _fact(option: Option, key: str) -> Any:
     return MISSING if found is None else _frozen(found.value)
 
 
-def _facts(*keys: str) -> Callable[[Tool, Option], tuple]:
+def _facts(*keys: str) -> Callable[[Tool, Option], Any]:
+    if len(keys) == 1:  # the common case, without building a tuple
+        (key,) = keys
+
+        def one(tool: Tool, option: Option) -> Any:
+            found = option.facts.get(key)
+            return MISSING if found is None else _frozen(found.value)
+
+        return one
     return lambda tool, option: tuple(_fact(option, key) for key in keys)
 
 
