@@ -212,7 +212,13 @@ class SbbApp(App[int]):
     def run_engine(self, profile: Profile, generation: int) -> None:
         """Recommend off the UI thread; a newer answer cancels this one."""
         rec = self.judge.recommend(profile, self.strict)
-        if not get_current_worker().is_cancelled:
+        worker = get_current_worker()
+        # The engine may judge options when they are first read: read them all here, off the UI
+        # thread (the count line and the results need each one's tier).
+        for _ in rec.options:
+            if worker.is_cancelled:
+                return
+        if not worker.is_cancelled:
             self.call_from_thread(self.show_recommendation, generation, rec)
 
     def show_recommendation(self, generation: int, rec) -> None:

@@ -248,12 +248,17 @@ class ResultsList(OptionList):
         highlighted = self.highlighted_option.id if self.highlighted_option else None
         width = self.name_width()
         mono = self.app.no_color
-        known = {a.key for a in rec.options} | {a.key for a in rec.near_misses}
-        self.marked = [k for k in self.marked if k in known]
-        groups = {tier: rec.in_tier(tier) for tier in rec.tiers}  # fit first; share before buy within each tier
+        # One pass over the options (each read is a judgement the engine may make on demand):
+        # the tiers in rank order, each with its options in rank order (`rec.tiers`, `rec.in_tier`).
+        groups: dict[str, list] = {}
+        for a in rec.options:
+            groups.setdefault(a.tier, []).append(a)  # fit first; share before buy within each tier
+        if self.marked:
+            known = {a.key for group in groups.values() for a in group} | {a.key for a in rec.near_misses}
+            self.marked = [k for k in self.marked if k in known]
         near = list(rec.near_misses[: self.NEAR_WINDOW])
         near_width = max(12, width - 8)
-        listed = [a for tier in rec.tiers for a in groups[tier][: self.WINDOW]]
+        listed = [a for group in groups.values() for a in group[: self.WINDOW]]
         names = [a.name if len(a.name) <= width else short_name(a) for a in listed + near]
         ids = [f"opt:{a.key}" for a in listed] + [f"near:{a.key}" for a in near]
         fitted = dict(zip(ids[: len(listed)], distinct_names(names, width)))
@@ -262,10 +267,7 @@ class ResultsList(OptionList):
         rows: list[Option] = []
         if not rec.options:
             rows.append(Option(Text("  no share or buy option meets the hard requirements", style="dim"), disabled=True))
-        for tier in rec.tiers:
-            group = groups[tier]
-            if not group:
-                continue
+        for tier, group in groups.items():
             title = f"{TIER_WORDS[tier].upper()} ({len(group)})"
             head = Text(title, style="bold reverse")
             head.append(fit(f"  {TIER_MEANING[tier]}", max(0, width + ROW_EXTRA - len(title))).rstrip(), style="italic")
