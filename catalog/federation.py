@@ -414,7 +414,7 @@ def _write_shard(path: Path, header: dict, records: dict, tools: dict | None = N
         pass
 
 
-_SHARD_NAME = re.compile(r"[0-9a-f]{16}-[0-9]{2}\.pickle")
+_SHARD_NAME = re.compile(r"[0-9a-f]{16}-[0-9]{2}\.pickle|vocabulary-[0-9a-f]{16}\.pickle")
 
 
 def _drop_legacy(cache: Path) -> None:
@@ -564,6 +564,72 @@ def _vocabulary_key(parts: list[tuple[str, Path]]) -> tuple:
     return (_stat(BUNDLED_VOCABULARY), *((str(d.resolve()), _stat(d / _loader.VOCABULARY_FILE)) for _label, d in parts))
 
 
+def _vocabulary_stamp(parts: list[tuple[str, Path]], key: tuple) -> tuple:
+    """What a cached federated vocabulary depends on: `key` (every vocabulary file by place and
+    stat), the sources' labels and spellings (the origins and problems name them), whether each
+    file is a link and where it leads (a link out of its catalogue is refused), the limits in
+    force and the code that reads vocabularies."""
+    from catalog.limits import current
+
+    files = []
+    for label, directory in parts:
+        path = directory / _loader.VOCABULARY_FILE
+        try:
+            link = os.lstat(path)
+            leads = (link.st_mode, link.st_mtime_ns, str(path.resolve()) if stat_module.S_ISLNK(link.st_mode) else "")
+        except OSError:
+            leads = None
+        files.append((label, str(directory), leads))
+    return (_code_stamp(), key, str(BUNDLED_VOCABULARY), tuple(files), current())
+
+
+def _cached_vocabulary(
+    parts: list[tuple[str, Path]], key: tuple, cache: Path, use_cache: bool
+) -> tuple[Vocabulary, list[Problem]]:
+    """`federate_vocabulary(parts)`, kept in the parse cache beside the sources' entries so a
+    run on unchanged vocabulary files does not parse them again. A cache file that is missing,
+    stale, corrupt, truncated or not this program's is ignored and rewritten. One file per set of
+    catalogue directories however spelt, rewritten under the spelling last used."""
+    if not use_cache:
+        return federate_vocabulary(parts)
+    stamp = _vocabulary_stamp(parts, key)
+    path = cache / "parsed" / f"vocabulary-{digest(repr([str(d.resolve()) for _label, d in parts]).encode())}.pickle"
+    try:
+        with open(path, "rb") as handle:
+            header = pickle.load(handle)
+            if isinstance(header, dict) and header.get("format") == CACHE_FORMAT and header.get("stamp") == stamp:
+                found = pickle.load(handle)
+                if _usable_vocabulary(found):
+                    return found[0], list(found[1])
+    except Exception:  # noqa: BLE001 - unpickling a damaged file can raise almost anything
+        pass
+    vocabulary, problems = federate_vocabulary(parts)
+    try:
+        data = pickle.dumps({"format": CACHE_FORMAT, "stamp": stamp}, protocol=5) + pickle.dumps(
+            (vocabulary, problems), protocol=5
+        )
+        write_atomic_bytes(path, data, overwrite=True, durable=False)
+    except (OSError, pickle.PicklingError, RecursionError):
+        pass  # a cache that cannot be written is only slower next time
+    return vocabulary, problems
+
+
+def _usable_vocabulary(found: Any) -> bool:
+    """A cached vocabulary of the expected shape: (Vocabulary, [Problem, ...])."""
+    from catalog.vocabulary import Capability
+
+    if not (type(found) is tuple and len(found) == 2 and type(found[0]) is Vocabulary and type(found[1]) is list):
+        return False
+    vocabulary, problems = found
+    state = getattr(vocabulary, "__dict__", {})
+    return (
+        all(isinstance(state.get(name), kind) for name, kind in (
+            ("capabilities", dict), ("origins", dict), ("_names", dict), ("_choices", list)))
+        and all(type(c) is Capability for c in vocabulary.capabilities.values())
+        and all(type(p) is Problem for p in problems)
+    )
+
+
 def read_source(
     spec: SourceSpec, cache: Path | None = None, use_cache: bool = True,
     vocabulary: Vocabulary | None = None, vocabulary_key: tuple = (), located: SourceStatus | None = None,
@@ -708,8 +774,8 @@ def _load_and_merge(config: SourceConfig, cache: Path, use_cache: bool):
     per_source: list[tuple[str, dict[str, Tool]]] = []
     located = [locate(spec, cache) for spec in config.sources]
     parts = [(status.spec.name, status.directory) for status in located if not status.skipped]
-    vocabulary, vocabulary_problems = federate_vocabulary(parts)
     key = _vocabulary_key(parts)
+    vocabulary, vocabulary_problems = _cached_vocabulary(parts, key, cache, use_cache)
     problems += [p if p.severity == "warning" else _demote(p, "vocabulary") for p in vocabulary_problems]
     statuses: list[SourceStatus] = []
     for spec, status in zip(config.sources, located):

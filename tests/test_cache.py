@@ -315,3 +315,50 @@ def test_caches_of_the_earlier_layout_are_removed(tmp_path):
     assert not any(path.exists() for path in legacy)
     assert (parsed / "notes.txt").exists() and parsed_files()  # the shards just written stay
     assert load(directory).statuses[0].cached == 6
+
+
+def test_the_federated_vocabulary_is_cached_and_a_changed_vocabulary_file_is_read_again(tmp_path, monkeypatch):
+    directory = catalogue(tmp_path / "c")
+    vocabulary_file = directory / "capabilities.toml"
+    vocabulary_file.write_text(
+        '[[capability]]\nid = "stats-extra"\nlabel = "Extra statistics"\ndescription = "More."\n'
+        'area = "analytics"\ngoals = ["monitoring"]\n'
+    )
+    read = []
+    real = federation.read_vocabulary
+
+    def spy(path=federation.BUNDLED_VOCABULARY):
+        read.append(path)
+        return real(path)
+
+    monkeypatch.setattr(federation, "read_vocabulary", spy)
+    first = load(directory)
+    assert vocabulary_file in read and "stats-extra" in first.catalog.vocabulary
+    read.clear()
+    again = load(directory)
+    assert read == []  # nothing parsed again: the vocabulary came from the cache
+    assert again.catalog.vocabulary.capabilities == first.catalog.vocabulary.capabilities
+    assert again.catalog.vocabulary.origins == first.catalog.vocabulary.origins
+    vocabulary_file.write_text(
+        '[[capability]]\nid = "stats-other"\nlabel = "Other statistics"\ndescription = "Else."\n'
+        'area = "analytics"\ngoals = ["monitoring"]\n'
+    )
+    changed = load(directory)
+    assert vocabulary_file in read
+    assert "stats-other" in changed.catalog.vocabulary and "stats-extra" not in changed.catalog.vocabulary
+    read.clear()
+    vocabulary_file.unlink()
+    gone = load(directory)
+    assert "stats-other" not in gone.catalog.vocabulary and read  # a removed file is noticed too
+
+
+def test_a_damaged_vocabulary_cache_is_ignored_and_rewritten(tmp_path):
+    directory = catalogue(tmp_path / "c")
+    first = load(directory)
+    [cached] = (cache_dir() / "parsed").glob("vocabulary-*.pickle")
+    header = pickle.loads(cached.read_bytes())
+    for damage in (b"\x00garbage", pickle.dumps(header) + pickle.dumps(("not", "a vocabulary")), b""):
+        cached.write_bytes(damage)
+        result = load(directory)
+        assert result.ok and result.catalog.vocabulary.capabilities == first.catalog.vocabulary.capabilities
+        assert pickle.loads(cached.read_bytes()) == header  # rewritten
