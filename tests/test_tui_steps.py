@@ -62,3 +62,25 @@ async def test_quitting_before_every_step_is_built_is_clean(fixture_loaded):
         await pilot.press("ctrl+q")  # nothing to save yet: leaves at once
         await pilot.pause()
     assert app.return_code in (0, None) and app.exit_code == 0
+
+
+@run
+async def test_the_context_step_sets_the_agency_sectors(fixture_loaded):
+    profile = fixture_profile(country="GB", sectors=("education",))
+    app = SbbApp(loaded=fixture_loaded, profile=profile)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        sectors = app.walk.query_one("#sectors", CheckList)
+        assert sectors.checked == ["education"]  # read from the profile
+        app.go("context")
+        await settle(app, pilot)
+        sectors.focus()
+        sectors.highlighted = [v for v, _ in sectors.items].index("health")
+        await pilot.press("space")
+        await settle(app, pilot)
+        assert app.profile.context.sectors == ("health", "education")  # in the vocabulary's order
+        sectors.highlighted = [v for v, _ in sectors.items].index("education")
+        await pilot.press("space")
+        await settle(app, pilot)
+        assert app.profile.context.sectors == ("health",)
+        assert app.profile.to_toml_data()["context"]["sectors"] == ["health"]

@@ -263,7 +263,7 @@ async def test_tab_reaches_every_part_of_every_step_at_80x24(fixture_loaded):
     expected = {
         "what": {"cap-search", "goals", "capabilities"},
         "constraints": {"constraint-list"},
-        "context": {"stance", "capacity", "level", "country", "skills", "context-list"},
+        "context": {"stance", "capacity", "level", "sectors", "country", "skills", "context-list"},
         "building": {"control-code", "unique"},
         "results": {"results-list", "whatif"},
     }

@@ -1,4 +1,4 @@
-"""Step 3, Context: the agency's ICT stance, capacity, level, country and skills."""
+"""Step 3, Context: the agency's ICT stance, capacity, level, sectors, country and skills."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Label, OptionList, Static
 
 from catalog.countries import is_location
-from catalog.schema import GOV_LEVELS
+from catalog.schema import GOV_LEVELS, SECTORS
 from recommender.profile import CAPACITY, STANCES
 from recommender.stance import STANCE_LINES
 from tui.steps.base import CONTEXT_KINDS, Step
@@ -35,6 +35,9 @@ class ContextStep(Step):
                 with Vertical():
                     yield Label("Government level")
                     yield CheckList(single=True, id="level")
+                with Vertical():
+                    yield Label("Sectors (functions of government)")
+                    yield CheckList(id="sectors")
             with Horizontal(classes="inputs"):
                 yield Input(placeholder="country, e.g. AU", id="country", max_length=3)
                 yield Input(placeholder="skills, e.g. python, docker", id="skills")
@@ -48,6 +51,7 @@ class ContextStep(Step):
         self.query_one("#stance", CheckList).set_items([(s, Text(STANCE_LINES[s])) for s in STANCES], [ctx.stance])
         self.query_one("#capacity", CheckList).set_items([(c, Text(c or "not stated")) for c in ("", *CAPACITY)], [ctx.ops_capacity])
         self.query_one("#level", CheckList).set_items([(v, Text(v or "not stated")) for v in ("", *GOV_LEVELS)], [ctx.level])
+        self.query_one("#sectors", CheckList).set_items([(v, Text(v.replace("-", " "))) for v in SECTORS], list(ctx.sectors))
         self.query_one("#country", Input).value = ctx.country
         self.query_one("#skills", Input).value = ", ".join(ctx.skills)
 
@@ -61,6 +65,11 @@ class ContextStep(Step):
         """Stance, capacity and level are part of the context."""
         key = {"stance": "stance", "capacity": "ops_capacity", "level": "level"}[event.check_list.id]
         self.set_context(**{key: event.check_list.checked[0]})
+
+    @on(CheckList.Changed, "#sectors")
+    def sectors_chosen(self, event: CheckList.Changed) -> None:
+        """The agency's functions: a service open only to some sectors is judged by them."""
+        self.set_context(sectors=tuple(v for v in SECTORS if v in event.check_list.checked))
 
     @on(Input.Changed, "#country")
     def country_typed(self, event: Input.Changed) -> None:
