@@ -23,6 +23,7 @@ COMMANDS = [
     ("sbb catalog validate", ["catalog", "validate", str(FIXTURE_CATALOG), "-f", "json"], "schema_version", 1),
     ("sbb catalog lint", ["catalog", "lint", *CAT, "-f", "json"], "schema_version", 1),
     ("sbb catalog stats", ["catalog", "stats", *CAT, "-f", "json"], "schema_version", 1),
+    ("sbb catalog sample", ["catalog", "sample", "--seed", "1", *CAT, "-f", "json"], "schema_version", 1),
     ("sbb catalog search", ["catalog", "search", "analytics", *CAT, "-f", "json"], "schema_version", 1),
     ("sbb catalog show", ["catalog", "show", "alpha-analytics", *CAT, "-f", "json"], "schema_version", 1),
     ("sbb catalog sources", ["catalog", "sources", *CAT, "-f", "json"], "schema_version", 1),

@@ -332,6 +332,38 @@ def stats_command(
     typer.echo("\n".join(lines))
 
 
+@catalog_app.command("sample")
+def sample_command(
+    seed: int = typer.Option(..., "--seed", help="Seed of the draw: the same catalogue and seed give the same facts."),
+    count: int = typer.Option(40, "--count", "-n", min=1, help="How many facts to draw."),
+    deciding: bool = typer.Option(False, "--deciding", help="Draw only deciding facts (export, API, webhooks, SSO, ops effort, cost model, licence, residency, assurance)."),
+    catalog: Optional[List[Path]] = typer.Option(None, "--catalog", help="Catalogue directory (repeatable)."),
+    fmt: str = typer.Option("markdown", "--format", "-f", help="markdown (a table to fill in) or json."),
+) -> None:
+    """Draw stated facts at random (seeded) with the pages they cite, for an audit.
+
+    A reviewer opens each cited page and records whether it states the fact: stated, wrong,
+    not-stated or unreachable. The draw is reproducible, so an audit can be repeated and
+    compared; a fact that cites no page is marked in the table.
+
+    \b
+    Examples:
+      sbb catalog sample --seed 20261130 > audit.md
+      sbb catalog sample --seed 7 -n 20 --deciding --catalog ./our-catalogue -f json
+    """
+    from catalog.audit import draw, to_json, to_markdown
+
+    if fmt not in ("markdown", "json"):
+        err(f"--format: expected markdown or json, found {fmt!r}")
+        raise typer.Exit(BAD_INPUT)
+    loaded = load(catalog)
+    drawn, size = draw(loaded.catalog, count, seed, deciding)
+    if fmt == "json":
+        typer.echo(json.dumps({"schema_version": JSON_VERSION, **to_json(drawn, size, seed, deciding)}, indent=2))
+        return
+    typer.echo(to_markdown(drawn, size, seed, deciding), nl=False)
+
+
 @catalog_app.command()
 def new(
     tool_id: Optional[str] = typer.Option(None, "--id", help="Slug; becomes the file name."),
