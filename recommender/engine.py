@@ -884,6 +884,10 @@ def recommend(catalog: Catalog, profile: Profile, strict: bool = False, judge: J
 
     The collector is paused while it runs: judging makes a dozen small objects per option
     and, with the collector on, full collections walking them were half of a broad run.
+    What it built (the catalogue's index, the answer) is then frozen out of the collector's
+    reach, as the catalogue is once loaded: otherwise the first full collection after it (while
+    the answer is drawn) walks all of it. None of it holds a reference cycle, so an answer
+    dropped later is still freed.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -891,6 +895,7 @@ def recommend(catalog: Catalog, profile: Profile, strict: bool = False, judge: J
         return _recommend(catalog, profile, strict, judge, indexed)
     finally:
         if enabled:
+            gc.freeze()
             gc.enable()
 
 

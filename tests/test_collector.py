@@ -56,3 +56,38 @@ def test_a_session_answer_is_frozen_out_of_full_collections(fixture_catalog):
         assert [a.tier for a in again.options] == [a.tier for a in recommend(fixture_catalog, PROFILE).options]
     finally:
         gc.unfreeze()
+
+
+def test_a_plain_answer_is_frozen_once_made_and_the_collector_restored(fixture_catalog):
+    gc.collect()
+    try:
+        rec = recommend(fixture_catalog, PROFILE)
+        tracked = {id(o) for o in gc.get_objects()}
+        # What recommend made is out of the collector's reach, as the catalogue is once loaded.
+        assert rec.options and not any(id(a) in tracked for a in rec.options)
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()
+
+
+def test_sbb_recommend_draws_its_answer_with_the_collector_off(monkeypatch):
+    from typer.testing import CliRunner
+
+    from recommender import render
+    from recommender.cli import app
+    from tests.conftest import FIXTURE_CATALOG
+
+    seen = []
+    drawn = render.FORMATS["json"]
+
+    def drawing(rec):
+        seen.append(gc.isenabled())
+        return drawn(rec)
+
+    monkeypatch.setitem(render.FORMATS, "json", drawing)
+    try:
+        result = CliRunner().invoke(app, ["recommend", "--catalog", str(FIXTURE_CATALOG), "-c", "web-analytics", "-f", "json"])
+        assert result.exit_code == 0 and seen == [False]
+        assert gc.isenabled()  # as it was before the command
+    finally:
+        gc.unfreeze()

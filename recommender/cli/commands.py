@@ -91,19 +91,32 @@ def recommend(
     the_profile = build_profile(loaded.catalog.vocabulary, profile, capability, hard, soft, country, level, stance, ops_capacity, skill, unique, must_control_code, title, goals=goal, policies=policy, as_of=day, sectors=sector)
     if will_resource:
         the_profile = replace(the_profile, context=replace(the_profile.context, will_resource=True))
+    import gc
+
     from recommender.engine import recommend as run
 
-    rec = run(loaded.catalog, the_profile, strict=strict)
-    if rec.scope_problem:
-        err(f"error: {rec.scope_problem}")
-        raise typer.Exit(BAD_INPUT)
-    if fmt in ("madr", "record"):
-        from recommender.madr import RecordMeta, catalogue_sources, to_madr, tool_version
+    # Judging and drawing the answer make many small objects and no reference cycle (the
+    # catalogue is frozen once loaded): with the collector on, its full collections walking
+    # them were the longest pauses of a large run. It is off until the text is drawn, and what
+    # was made meanwhile is frozen, so the first collection after it does not walk it either.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        rec = run(loaded.catalog, the_profile, strict=strict)
+        if rec.scope_problem:
+            err(f"error: {rec.scope_problem}")
+            raise typer.Exit(BAD_INPUT)
+        if fmt in ("madr", "record"):
+            from recommender.madr import RecordMeta, catalogue_sources, to_madr, tool_version
 
-        meta = RecordMeta(as_of=day, tool_version=tool_version(), profile_ref=profile_ref(profile), sources=catalogue_sources(loaded))
-        text = to_madr(rec, meta)
-    else:
-        text = FORMATS[fmt](rec)
+            meta = RecordMeta(as_of=day, tool_version=tool_version(), profile_ref=profile_ref(profile), sources=catalogue_sources(loaded))
+            text = to_madr(rec, meta)
+        else:
+            text = FORMATS[fmt](rec)
+    finally:
+        if enabled:
+            gc.freeze()
+            gc.enable()
     if output is not None:
         write_output(output, text, force, "--force")
         err(f"wrote {output}")
