@@ -8,7 +8,7 @@ changed (`mit` is written `MIT`; the deprecated `GPL-3.0` is read as `GPL-3.0-on
 licence that has no SPDX id: they are kept verbatim, and are never open source. Anything
 else that is not an SPDX id, and any malformed expression (`MIT OR`), is an error.
 
-Open source means approved by the Open Source Initiative: the ids in `data/licences.toml`.
+Open source means approved by the Open Source Initiative: the ids in `reference/licences.toml`.
 An expression is open source when the choice it offers is: `A OR B` when either is, `A AND
 B` when both are, `A WITH exception` when `A` is (an SPDX exception only adds permissions).
 
@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-DATA_FILE = Path(__file__).parent / "data" / "licences.toml"
+DATA_FILE = Path(__file__).parent / "reference" / "licences.toml"
 # SPDX 2.3 annex D: a user-defined licence reference, optionally in another document.
 LICENSE_REF = re.compile(r"^(DocumentRef-[A-Za-z0-9.-]+:)?LicenseRef-[A-Za-z0-9.-]+$")
 _WORD = re.compile(r"[^\s()]+")
@@ -61,7 +61,7 @@ class Parsed:
 
 @functools.cache
 def osi_approved() -> frozenset[str]:
-    """The OSI-approved SPDX ids (from `data/licences.toml`)."""
+    """The OSI-approved SPDX ids (from `reference/licences.toml`)."""
     import tomli
 
     data = tomli.loads(DATA_FILE.read_text(encoding="utf-8"))

@@ -13,7 +13,7 @@ A board asks "where does it say that?"; the answer must be the page that says it
 - `not-https`: a plain-http address;
 - `staging`: a staging, development or preview host, or a local name.
 
-The lists of hosts and parameters are data: `data/source-check.toml`. A source can accept a
+The lists of hosts and parameters are data: `reference/source-check.toml`. A source can accept a
 warning that is right for it — an archived copy of a page that no longer exists — with
 `accept = ["copy"]` and a `note` saying why; such warnings are counted as explained.
 """
@@ -31,7 +31,7 @@ from catalog.model import Catalog, Source, Tool
 from catalog.problems import format_path, key_lines, line_of, read_text
 from catalog.schema import SOURCE_CHECKS
 
-DATA_FILE = Path(__file__).parent / "data" / "source-check.toml"
+DATA_FILE = Path(__file__).parent / "reference" / "source-check.toml"
 # Facts a licence file does state: the licence, and the charging model and (no) fee an open
 # licence implies.
 LICENCE_FACTS = ("lock_in.licence", "cost.model", "cost.band")
@@ -72,7 +72,7 @@ class Finding:
 
 @dataclass(frozen=True)
 class Rules:
-    """The lists of `data/source-check.toml`, ready for matching."""
+    """The lists of `reference/source-check.toml`, ready for matching."""
 
     forges: frozenset[str]
     copy_hosts: frozenset[str]

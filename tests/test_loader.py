@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from catalog.loader import load_catalog, read_tool_text
 from catalog.vocabulary import read_vocabulary
-from tests.conftest import FIXTURE_CATALOG
+from tests.conftest import BUNDLED_CATALOG, FIXTURE_CATALOG
 
 VOCAB, _ = read_vocabulary()
 GOOD = (FIXTURE_CATALOG / "tools" / "alpha-analytics.toml").read_text()
@@ -176,3 +176,12 @@ def test_shuffled_directory_order_does_not_change_the_catalogue(tmp_path, fixtur
     shutil.copytree(FIXTURE_CATALOG, copy)
     reread = load_catalog([copy]).catalog
     assert list(reread.tools) == list(fixture_catalog.tools)
+
+
+def test_the_bundled_catalogue_validates_without_an_error_or_warning():
+    from typer.testing import CliRunner
+
+    from recommender.cli import app
+
+    result = CliRunner().invoke(app, ["catalog", "validate", str(BUNDLED_CATALOG)])
+    assert result.exit_code == 0 and result.stdout.rstrip().endswith("0 error(s), 0 warning(s)"), result.output
