@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import sys
+from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from catalog.federation import pull_sources
@@ -166,3 +169,29 @@ def test_pull_of_an_unknown_name_suggests_one(tmp_path):
     assert not again.ok and again.rejected
     result = load_for_cli(None, notify=None)
     assert "rr-stats" not in result.catalog.tools and "matomo" in result.catalog.tools
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the XDG directories are computed directly on Linux only")
+@pytest.mark.parametrize("xdg", ["absolute", "relative", "empty", "unset"])
+@pytest.mark.parametrize("home", ["absolute", "root", "relative", "unset"])
+def test_linux_cache_and_config_directories_are_those_platformdirs_gives(tmp_path, monkeypatch, xdg, home):
+    import platformdirs
+
+    from catalog import sources
+
+    monkeypatch.delenv("SBB_CONFIG_DIR")
+    monkeypatch.delenv("SBB_CACHE_DIR")
+    values = {"absolute": str(tmp_path / "xdg"), "relative": "xdg/here", "empty": ""}
+    for variable, leaf in (("XDG_CACHE_HOME", "cache"), ("XDG_CONFIG_HOME", "config")):
+        if xdg == "unset":
+            monkeypatch.delenv(variable, raising=False)
+        else:
+            monkeypatch.setenv(variable, values[xdg] and f"{values[xdg]}-{leaf}")
+    homes = {"absolute": str(tmp_path / "home") + "/", "root": "/", "relative": "not/absolute"}
+    if home == "unset":
+        monkeypatch.delenv("HOME", raising=False)
+    else:
+        monkeypatch.setenv("HOME", homes[home])
+    assert sources._plain_linux()
+    assert sources.cache_dir() == Path(platformdirs.user_cache_dir(sources.APP_NAME, appauthor=False))
+    assert sources.config_dir() == Path(platformdirs.user_config_dir(sources.APP_NAME, appauthor=False))
