@@ -337,3 +337,46 @@ def test_profile_dash_at_a_terminal_says_it_is_waiting(monkeypatch, capsys):
     monkeypatch.setattr(cli.sys, "stdin", io.TextIOWrapper(io.BytesIO(PROFILE_TOML.encode())))
     cli.read_stdin("profile")
     assert capsys.readouterr().err == ""
+
+
+# -- command modules imported on first use ----------------------------------------------------
+EAGER = "import recommender.cli.catalog_group, recommender.cli.commands, recommender.cli.decide, recommender.cli.sharing_group\n"
+RUN = "import sys\nfrom recommender.cli import main\nsys.argv = ['sbb', *sys.argv[1:]]\nmain()\n"
+
+
+def sbb_process(code, *args):
+    import subprocess
+    import sys
+
+    env = {**os.environ, "COLUMNS": "100"}
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, check=False)
+
+
+def test_help_is_the_same_whether_the_command_modules_are_imported_first_or_on_use():
+    for args in (["--help"], ["catalog", "--help"], ["catalog", "import", "--help"]):
+        lazy, eager = sbb_process(RUN, *args), sbb_process(EAGER + RUN, *args)
+        assert lazy.returncode == eager.returncode == OK, lazy.stderr
+        assert lazy.stdout == eager.stdout and "Commands:" in lazy.stdout
+
+
+def test_every_root_command_is_named_by_the_module_table():
+    import importlib
+
+    cli_app = importlib.import_module("recommender.cli.app")  # the module, not the `app` it defines
+    for module in {m for modules in cli_app.COMMAND_MODULES.values() for m in modules}:
+        __import__(module)
+    registered = [*cli_app.app.lazy_commands, *cli_app.app.lazy_groups]
+    assert sorted(registered) == sorted(cli_app.COMMAND_MODULES)
+
+
+def test_recommend_does_not_import_the_catalogue_commands():
+    code = (
+        "import sys\nfrom recommender.cli import app\n"
+        "try:\n    app(['recommend', '--help'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('recommender.cli.')))\n"
+    )
+    out = sbb_process(code)
+    assert out.returncode == 0, out.stderr
+    loaded = out.stdout.strip().splitlines()[-1]
+    assert "recommender.cli.commands" in loaded
+    assert "catalog_group" not in loaded and "sharing_group" not in loaded and "decide" not in loaded

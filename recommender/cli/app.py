@@ -1,5 +1,6 @@
 """The `sbb` Typer apps, the root callback (version, cache, the TUI with no command) and
-the console-script entry point. Commands register themselves from their own modules."""
+the console-script entry point. Commands register themselves from their own modules, each
+imported the first time one of its commands is looked up (`COMMAND_MODULES`)."""
 
 from __future__ import annotations
 
@@ -14,13 +15,34 @@ from typer.core import TyperGroup
 from recommender.exits import BAD_INPUT, INTERNAL, OK
 from recommender.cli.helpers import crash_report, err, need_terminal
 
+# The modules registering each root command and group, in the order `sbb --help` lists them:
+# `sbb recommend` imports the module of `recommend` only, `sbb --help` every one.
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "recommend": ("recommender.cli.commands",),
+    "compare": ("recommender.cli.commands",),
+    "tui": ("recommender.cli.commands",),
+    "decide": ("recommender.cli.decide",),
+    "catalog": ("recommender.cli.catalog_group", "recommender.cli.sharing_group"),
+}
+
+
+def import_commands(name: str | None = None) -> None:
+    """Import the modules registering the root command or group `name` (every one when None)."""
+    from importlib import import_module
+
+    for module in COMMAND_MODULES.get(name, ()) if name is not None else dict.fromkeys(
+        m for modules in COMMAND_MODULES.values() for m in modules
+    ):
+        import_module(module)
+
 class LazyTyper(typer.Typer):
     """A Typer app whose commands become Click commands only when they are used.
 
     Typer turns every registered function into a Click command (reading its signature and
     type hints) before it runs any of them; `sbb recommend` would pay for twenty others.
     Here the root group knows every name from the start (for help, completion and "did you
-    mean"), and builds a command or sub-group the first time it is looked up.
+    mean"), and imports the module defining a command or sub-group and builds it the first
+    time it is looked up.
     """
 
     def __init__(self, **kwargs):
@@ -61,6 +83,7 @@ class LazyCommands(MutableMapping):
 
     def __getitem__(self, name: str):
         if name not in self.built:
+            import_commands(name)
             owner = self.owner
             if name in owner.lazy_commands:
                 self.built[name] = typer.main.get_command_from_info(
@@ -86,7 +109,7 @@ class LazyCommands(MutableMapping):
         self.built.pop(name, None)
 
     def _names(self) -> list[str]:
-        return list(dict.fromkeys([*self.owner.lazy_commands, *self.owner.lazy_groups, *self.built]))
+        return list(dict.fromkeys([*COMMAND_MODULES, *self.owner.lazy_commands, *self.owner.lazy_groups, *self.built]))
 
     def __iter__(self):
         return iter(self._names())
@@ -95,7 +118,7 @@ class LazyCommands(MutableMapping):
         return len(self._names())
 
     def __contains__(self, name) -> bool:
-        return name in self.built or name in self.owner.lazy_commands or name in self.owner.lazy_groups
+        return name in self.built or name in COMMAND_MODULES or name in self.owner.lazy_commands or name in self.owner.lazy_groups
 
 
 app = LazyTyper(
