@@ -23,6 +23,7 @@ SOURCE_CHECKS = (
     "tracking",
     "not-https",
     "staging",
+    "stray-characters",
 )
 
 ORIGINS = ("open-source", "cross-agency", "commercial")

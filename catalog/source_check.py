@@ -11,7 +11,9 @@ A board asks "where does it say that?"; the answer must be the page that says it
 - `shortener` and `redirect`: a link whose target the reader cannot see;
 - `tracking`: tracking parameters (utm_*, fbclid, gclid …) in the address;
 - `not-https`: a plain-http address;
-- `staging`: a staging, development or preview host, or a local name.
+- `staging`: a staging, development or preview host, or a local name;
+- `stray-characters`: an address ending in an encoded space, quote or bracket (`…/%20`), or
+  holding a raw space: a copy-and-paste slip that may not lead to the page.
 
 The lists of hosts and parameters are data: `reference/source-check.toml`. A source can accept a
 warning that is right for it — an archived copy of a page that no longer exists — with
@@ -36,6 +38,8 @@ DATA_FILE = Path(__file__).parent / "reference" / "source-check.toml"
 # licence implies.
 LICENCE_FACTS = ("lock_in.licence", "cost.model", "cost.band")
 LICENCE_FILE = re.compile(r"(^|/)(licen[cs]e|copying|copyright|unlicense)([._-][a-z0-9.-]*)?$", re.I)
+# Encoded white space, quotes and brackets at the end of an address: left over from copying it.
+STRAY_END = re.compile(r"(%(20|09|0a|0d|22|27|3c|3e|29|5d))+$", re.I)
 # Second-level names under which a registered name has three labels (`agency.gov.au`).
 SECOND_LEVEL = frozenset("co com gov govt org net ac edu nsw vic qld wa sa tas act nt gouv gv or ne go mil nhs police".split())
 SHOWN_FACTS = 4  # facts named in one warning; the rest are counted
@@ -180,6 +184,9 @@ def url_findings(url: str) -> list[tuple[str, str]]:
     staging = _staging(host, r)
     if staging:
         out.append(("staging", f"a {staging}: cite the public page"))
+    stray = STRAY_END.search(url) or re.search(r"\s", url.strip())
+    if stray:
+        out.append(("stray-characters", f"stray characters ({stray.group(0)!r}) in the address: cite it without them"))
     return out
 
 

@@ -34,6 +34,7 @@ GOOD_URLS = [
     "https://www.google.com/urlshortener-history",  # not the /url endpoint
     "https://cafe.example.org/menu",  # a word of hex letters is not an IP address
     "https://cafe/",  # nor is a single label (no path: no finding without citations)
+    "https://docs.example.org/Comm%20Cloud%20V1/Bulletins.htm",  # an encoded space inside a path is fine
 ]
 
 BAD_URLS = [
@@ -62,6 +63,9 @@ BAD_URLS = [
     ("https://192.0.2.10/status", {"staging"}),
     ("https://[2001:db8::1]/status", {"staging"}),
     ("https://news.google.com/url?sa=t", {"redirect"}),
+    ("https://blog.example.gov.uk/2022/07/12/why-we-decided/%20", {"stray-characters"}),
+    ("https://example.org/terms%22", {"stray-characters"}),
+    ("https://example.org/terms of service", {"stray-characters"}),
 ]
 
 
@@ -270,3 +274,11 @@ def test_repository_roots(url, root):
 
     tool = SimpleNamespace(repository="https://git.acme.example.com/acme/forms")
     assert source_check.is_repository_root(url, tool) is root
+
+
+def test_the_bundled_catalogue_has_no_unexplained_source_warning():
+    from tests.conftest import BUNDLED_CATALOG
+
+    data = json.loads(run("catalog", "lint", "--catalog", str(BUNDLED_CATALOG), "--sources", "-f", "json").stdout)
+    unexplained = [f"{f.get('file')}:{f.get('line')} {f.get('source')} {f.get('kind')}" for f in data["source_check"]["findings"] if not f["explained"]]
+    assert data["source_check"]["unexplained"] == 0, unexplained
