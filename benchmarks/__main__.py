@@ -49,6 +49,23 @@ def _median(values: list[float]) -> float:
     return statistics.median(values)
 
 
+def bench_profiles():
+    """The two profiles recommend is timed with: narrow (one capability) and broad (one goal)."""
+    from recommender.profile import Profile, Requirement
+    from recommender.requirements import Context
+
+    context = Context(country="AU", level="national", ops_capacity="low")
+    common = (
+        Requirement("full_export", True),
+        Requirement("api", ("rest",)),
+        Requirement("open_source", True, False, 3),
+        Requirement("max_ops_effort", "low", False, 2),
+    )
+    narrow = Profile("narrow", requirements=(Requirement("capabilities", ("web-analytics",)), *common), context=context)
+    broad = Profile("broad", requirements=common, context=context, goals=("delivery",))
+    return narrow, broad
+
+
 def _p90(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(0.9 * (len(ordered) - 1))))]
@@ -82,8 +99,6 @@ def measure_size(size: int, runs: int, loading: bool = False) -> dict:
     from catalog.search import SearchIndex
     from catalog.sources import SourceConfig, SourceSpec
     from recommender.engine import Judge, recommend
-    from recommender.profile import Profile, Requirement
-    from recommender.requirements import Context
 
     base = Path(tempfile.mkdtemp(prefix="sbb-bench-"))
     out: dict = {"size": size}
@@ -149,15 +164,7 @@ def measure_size(size: int, runs: int, loading: bool = False) -> dict:
         # In process, after the load, as a command or the TUI holds it.
         result = load_sources(config, cache)
         catalog = result.catalog
-        context = Context(country="AU", level="national", ops_capacity="low")
-        common = (
-            Requirement("full_export", True),
-            Requirement("api", ("rest",)),
-            Requirement("open_source", True, False, 3),
-            Requirement("max_ops_effort", "low", False, 2),
-        )
-        narrow = Profile("narrow", requirements=(Requirement("capabilities", ("web-analytics",)), *common), context=context)
-        broad = Profile("broad", requirements=common, context=context, goals=("delivery",))
+        narrow, broad = bench_profiles()
         pauses: list[tuple[float, int]] = []
         started: list[float] = []
 

@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.__main__ import SEARCH_QUERIES, _p90  # noqa: E402
+from benchmarks.__main__ import SEARCH_QUERIES, _p90, bench_profiles  # noqa: E402
 from benchmarks.synth import write_catalog  # noqa: E402
 
 
@@ -46,8 +46,6 @@ def main(argv: list[str] | None = None) -> None:
     from catalog.search import SearchIndex
     from catalog.sources import SourceConfig, SourceSpec
     from recommender.engine import recommend
-    from recommender.profile import Profile, Requirement
-    from recommender.requirements import Context
 
     base = Path(tempfile.mkdtemp(prefix="sbb-engine-bench-"))
     try:
@@ -59,17 +57,8 @@ def main(argv: list[str] | None = None) -> None:
         catalog = result.catalog
         print(f"{args.tools:,} tools loaded in {time.perf_counter() - start:.1f} s", flush=True)
 
-        context = Context(country="AU", level="national", ops_capacity="low")
-        common = (
-            Requirement("full_export", True),
-            Requirement("api", ("rest",)),
-            Requirement("open_source", True, False, 3),
-            Requirement("max_ops_effort", "low", False, 2),
-        )
-        profiles = {
-            "narrow": Profile("narrow", requirements=(Requirement("capabilities", ("web-analytics",)), *common), context=context),
-            "broad": Profile("broad", requirements=common, context=context, goals=("delivery",)),
-        }
+        narrow, broad = bench_profiles()
+        profiles = {"narrow": narrow, "broad": broad}
         print("\n| recommend | options in scope | first call | median | p90 | plain (every option): median | same answer |")
         print("|---|---|---|---|---|---|---|")
         for name, profile in profiles.items():

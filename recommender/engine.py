@@ -457,19 +457,22 @@ def _judge(tool: Tool, option: Option, basis: Basis, strict: bool) -> Assessment
                 unknown.append(i)
         elif result == PASS:
             score += weight
-    ends = option.value("maintenance.ends")
-    ended = ends if ends is not None and ends <= basis.today else None
-    if failed or ended or (strict and unknown):
-        status = EXCLUDED
-    elif unknown:
-        status = TO_VERIFY
-    else:
-        status = RECOMMENDED
+    status, ended = _status(option, basis, failed, unknown, strict)
     outcomes = tuple(outcomes)
     return Assessment(
         tool, option, status, tuple(o.result for o in outcomes), basis, tuple(failed), tuple(unknown), score, ended,
         _outcomes=outcomes,
     )
+
+
+def _status(option: Option, basis: Basis, failed: list, unknown: list, strict: bool) -> tuple[str, date | None]:
+    """An option's status from its failed and unknown hard requirements and its end date, and
+    the end date when it has passed on the decision date."""
+    ends = option.value("maintenance.ends")
+    ended = ends if ends is not None and ends <= basis.today else None
+    if failed or ended or (strict and unknown):
+        return EXCLUDED, ended
+    return (TO_VERIFY if unknown else RECOMMENDED), ended
 
 
 def _judge_indexed(position: int, tool: Tool, option: Option, basis: Basis, checks: tuple, strict: bool) -> Assessment:
@@ -498,14 +501,7 @@ def _judge_indexed(position: int, tool: Tool, option: Option, basis: Basis, chec
                 unknown.append(i)
         elif result == PASS:
             score += weight
-    ends = option.value("maintenance.ends")
-    ended = ends if ends is not None and ends <= basis.today else None
-    if failed or ended or (strict and unknown):
-        status = EXCLUDED
-    elif unknown:
-        status = TO_VERIFY
-    else:
-        status = RECOMMENDED
+    status, ended = _status(option, basis, failed, unknown, strict)
     return Assessment(
         tool, option, status, tuple(results), basis, tuple(failed), tuple(unknown), score, ended, _position=position,
     )
