@@ -159,7 +159,7 @@ async def test_open_to_this_agency_is_explained(fixture_loaded):
         await pilot.pause()
         console = Console(width=400, record=True, color_system=None, file=io.StringIO())
         console.print(app.screen.body)
-        assert "open to this agency (country, level, sector) (added: the country is set)" in console.export_text()
+        assert "open to this agency (country, level, sector) (added from the context)" in console.export_text()
 
 
 SIZE_WIDE = (120, 40)

@@ -21,7 +21,7 @@ from recommender.stance import STANCE_LINES
 STEPS_HELP = (
     ("1 What for", "goals and capabilities, typo-tolerant search."),
     ("2 Constraints", "data control, lock-in, integration, assurance, resourcing, cost and reuse; each requirement off, must (hard) or prefer (soft, weighted)."),
-    ("3 Context", "ICT stance (leader / supporter / observer), ops capacity, level of government, country, skills."),
+    ("3 Context", "ICT stance (leader / supporter / observer), ops capacity, level of government, sectors, country, skills."),
     ("4 Building?", "unique requirements, must the agency control the code; build is the last resort."),
     ("5 Results", "the answer in one headline with its conditions; the options by fit (fits, fits if resourced, to verify), share before buy in each, then build, then near misses; open an option for every verdict with its fact and source, the score and each preference's contribution, the four risks, and who does what under the stance; mark two and compare them; flip a requirement hard/soft or change its weight in the what-if panel and watch the list move."),
 )
@@ -43,7 +43,7 @@ MARKS_HELP = (
     ("[must] [pref ×2] [off]", "a hard requirement, a preference with its weight, or not asked."),
     ("●", "an option marked for comparison (space marks, c compares)."),
     ("near miss", "an option that fails one or two hard requirements, with what blocks it."),
-    ("open to this agency", "added once the country is set (step 3): a service another agency runs for others must be open to the agency's country and level."),
+    ("open to this agency", "added once the country or sector is set (step 3): a service another agency runs for others must be open to the agency's country, level and sector."),
 )
 KEYS_HELP = (
     ("ctrl+n / esc", "next / previous step (esc also closes the help, the keys panel and any dialog)"),

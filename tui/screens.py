@@ -57,7 +57,7 @@ def verdict_label(v) -> Text:
     """A verdict's requirement, saying why eligibility ("open to this agency") is there."""
     label = lit(v.label)
     if v.requirement == "eligible":
-        label.append(" (added: the country is set)", style="italic")
+        label.append(" (added from the context)", style="italic")
     return label
 
 
