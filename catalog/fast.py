@@ -178,7 +178,7 @@ class FastBuilder:
         # Below these limits a schema-valid file could still break one: the full walk decides.
         self.enabled = limits.depth >= _MIN_DEPTH and limits.items >= _MIN_ITEMS
         self.items = limits.items
-        self.capabilities = frozenset(capabilities)
+        self.capabilities = {c: c for c in capabilities}  # each term's one string
         self.origin = origin
         self.origins = (origin,) if origin else ()
         self.today = date.today()
@@ -284,7 +284,7 @@ class FastBuilder:
         for capability in capabilities:
             if type(capability) is not str or capability not in known:
                 raise _Reject
-        capabilities = tuple(dict.fromkeys(capabilities))
+        capabilities = tuple(dict.fromkeys([known[c] for c in capabilities]))  # the vocabulary's own strings
         raw_options = data["options"]
         if type(raw_options) is not list or not raw_options or len(raw_options) > self.items:
             raise _Reject

@@ -187,7 +187,9 @@ def test_two_sources_with_the_same_file_names_keep_their_own_entries(tmp_path, p
     assert load_for_cli([a], notify=None).catalog.tools["same-stats"].name == "Same Stats A"
 
 
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "foreign pickle", "foreign entries"])
+@pytest.mark.parametrize(
+    "damage", ["garbage", "truncated", "empty", "foreign pickle", "foreign entries", "columns of unequal length", "a foreign tool"]
+)
 def test_a_damaged_cache_is_ignored_and_rebuilt(tmp_path, damage, parses):
     directory = catalogue(tmp_path / "c")
     first = load(directory)
@@ -203,9 +205,17 @@ def test_a_damaged_cache_is_ignored_and_rebuilt(tmp_path, damage, parses):
             path.write_bytes(b"")
         elif damage == "foreign pickle":
             path.write_bytes(pickle.dumps(["someone", "else's", {"data": 1}]))
-        else:  # our header, then entries of the wrong shape
+        elif damage == "foreign entries":  # our header, then entries of the wrong shape
             header = pickle.loads(data)
             path.write_bytes(pickle.dumps(header) + pickle.dumps({"t1-stats.toml": ("x", 1), "t2-stats.toml": [1, 2, 3, 4]}))
+        elif not path.name.startswith("vocabulary-"):  # our header and columns, one of them cut short or holding something else than a tool
+            with open(path, "rb") as handle:
+                header, (names, stats, digests, found, tools) = pickle.load(handle), pickle.load(handle)
+            if damage == "columns of unequal length":
+                stats = stats[:-8]
+            else:
+                tools = ["not a tool"] * len(tools)
+            path.write_bytes(pickle.dumps(header) + pickle.dumps((names, stats, digests, found, tools)))
     parses.clear()
     result = load(directory)
     assert result.ok and result.catalog.tools == first.catalog.tools
@@ -362,3 +372,56 @@ def test_a_damaged_vocabulary_cache_is_ignored_and_rewritten(tmp_path):
         result = load(directory)
         assert result.ok and result.catalog.vocabulary.capabilities == first.catalog.vocabulary.capabilities
         assert pickle.loads(cached.read_bytes()) == header  # rewritten
+
+
+@pytest.mark.parametrize("change", ["added", "deleted", "renamed", "edited"])
+def test_files_sharing_a_shard_keep_their_own_entries_when_the_listing_changes(tmp_path, monkeypatch, parses, change):
+    # One shard for every file: entries are found by name once the shard's listing differs.
+    monkeypatch.setattr(federation, "SHARDS", 1)
+    directory = catalogue(tmp_path / "c", count=8)
+    tools = directory / "tools"
+    first = load(directory)
+    assert len([p for p in parsed_files() if not p.name.startswith("vocabulary-")]) == 1
+    parses.clear()
+    if change == "added":
+        (tools / "t0-aaa.toml").write_text(entry("Aaa Stats", "https://aaa.example.org"))  # sorts before the rest
+    elif change == "deleted":
+        (tools / "t0-stats.toml").unlink()
+    elif change == "renamed":
+        (tools / "t3-stats.toml").rename(tools / "t0-renamed.toml")
+    else:
+        (tools / "t5-stats.toml").write_text(entry("T5 Stats Edited", "https://t5.example.org"))
+    result = load(directory)
+    expected = {"added": ["t0-aaa.toml"], "deleted": [], "renamed": ["t0-renamed.toml"], "edited": ["t5-stats.toml"]}[change]
+    assert parses == expected and result.statuses[0].cached == (7 if change != "added" else 8)
+    for tool_id, tool in result.catalog.tools.items():
+        if tool_id in first.catalog.tools and tool_id != "t5-stats":
+            assert tool == first.catalog.tools[tool_id]
+    same_as_plain_loader(result, directory)
+    parses.clear()
+    again = load(directory)
+    assert parses == [] and again.catalog.tools == result.catalog.tools
+
+
+def test_problems_are_cached_with_the_file_they_belong_to(tmp_path, monkeypatch, parses):
+    monkeypatch.setattr(federation, "SHARDS", 1)
+    directory = catalogue(tmp_path / "c", count=4)
+    tools = directory / "tools"
+    (tools / "t2-stats.toml").write_text(entry("T2 Stats", "https://t2.example.org").replace("2026-11-01", "2999-11-01"))  # a warning
+    first = load(directory)
+    assert first.problems and {p.file for p in first.problems} == {str(tools / "t2-stats.toml")}
+    (tools / "t0-stats.toml").unlink()  # every later file moves up one place in the shard
+    parses.clear()
+    result = load(directory)
+    assert parses == [] and result.problems == first.problems
+
+
+def test_a_warm_load_returns_records_equal_to_the_cold_one_and_the_plain_loader(tmp_path):
+    directory = catalogue(tmp_path / "c", count=12)
+    cold = load(directory)
+    warm = load(directory)
+    assert warm.statuses[0].cached == 12
+    assert warm.catalog.tools == cold.catalog.tools
+    for tool_id, tool in warm.catalog.tools.items():
+        assert [o.facts for o in tool.options] == [o.facts for o in cold.catalog.tools[tool_id].options]
+    same_as_plain_loader(warm, directory)

@@ -214,3 +214,16 @@ def test_generated_variants_agree_with_the_full_walk(edits):
     except (TypeError, ValueError):
         return
     agree(GOOD_PATH, text)
+
+
+def test_capabilities_are_the_vocabularys_own_strings_not_a_copy_per_file():
+    builder = FastBuilder(VOCAB.capabilities, "here")
+    tools = []
+    for index in range(2):
+        data = tomli.loads(GOOD_PATH.read_text(encoding="utf-8"))  # strings of its own each time
+        tools.append(builder.build(Path(f"/cat/tool-{index}.toml"), data))
+    terms = {term: term for term in VOCAB.capabilities}
+    for tool in tools:
+        assert tool is not None and tool.capabilities == tuple(GOOD["capabilities"])
+        assert all(cap is terms[cap] for cap in tool.capabilities)
+    assert tools[0].capabilities is tools[1].capabilities
