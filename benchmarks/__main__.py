@@ -37,8 +37,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
+
+from catalog.record import replace
 
 ROOT = Path(__file__).resolve().parent.parent
 

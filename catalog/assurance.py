@@ -7,20 +7,30 @@ service can meet a requirement for the service.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from catalog.record import record
 
 SCOPES = ("service", "infrastructure")
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Scheme:
     """An assessment scheme; `levels` lowest first (one level for schemes without grades)."""
 
+    __slots__ = ("id", "label", "levels", "level_labels", "reference")
     id: str
     label: str
     levels: tuple[str, ...]
     level_labels: tuple[str, ...]
     reference: str  # where the scheme and its levels are defined
+
+    def __init__(
+        self, id: str, label: str, levels: tuple[str, ...], level_labels: tuple[str, ...], reference: str,
+    ) -> None:
+        object.__setattr__(self, "id", id)
+        object.__setattr__(self, "label", label)
+        object.__setattr__(self, "levels", levels)
+        object.__setattr__(self, "level_labels", level_labels)
+        object.__setattr__(self, "reference", reference)
 
 
 SCHEMES: dict[str, Scheme] = {

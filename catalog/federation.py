@@ -32,7 +32,7 @@ import pickle
 import re
 import stat as stat_module
 import zlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,7 @@ from catalog.loader import LoadResult, read_tool, tool_files
 from catalog.model import Caveat, Catalog, Fact, Option, Source, Tool
 from catalog.files import inside, write_atomic_bytes
 from catalog.problems import Problem, duplicate_tool, read_text
+from catalog.record import fields, replace
 from catalog.sources import (
     BUNDLED_NAME,
     PullError,
@@ -74,15 +75,14 @@ TOOL_CLAIMS = ("name", "capabilities")  # what a tool is: claims that conflict l
 
 
 def _by_constructor(cls):
-    """Pickle a frozen dataclass as a call of its constructor with its fields.
+    """Pickle a frozen record as a call of its constructor with its fields.
 
-    The default for frozen slotted dataclasses restores each object field by field through
+    The default for frozen slotted records restores each object field by field through
     Python code, which made unpickling the cache slower than parsing the TOML again.
     """
-    from dataclasses import fields
     from operator import attrgetter
 
-    fields_of = attrgetter(*(f.name for f in fields(cls)))  # every class here has 2+ fields
+    fields_of = attrgetter(*fields(cls))  # every class here has 2+ fields
     copyreg.pickle(cls, lambda obj: (cls, fields_of(obj)))
 
 

@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 from pathlib import Path
+
+from catalog.record import record
 
 DATA_FILE = Path(__file__).parent / "reference" / "licences.toml"
 # SPDX 2.3 annex D: a user-defined licence reference, optionally in another document.
@@ -50,13 +51,18 @@ class Licence(str):
         return (Licence, (str(self), self.open_source))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Parsed:
     """What parsing an expression found: the licence, or the error; notes on what was changed."""
 
     licence: Licence | None
-    error: str = ""
-    notes: tuple[str, ...] = ()
+    error: str
+    notes: tuple[str, ...]
+
+    def __init__(self, licence: Licence | None, error: str = "", notes: tuple[str, ...] = ()) -> None:
+        object.__setattr__(self, "licence", licence)
+        object.__setattr__(self, "error", error)
+        object.__setattr__(self, "notes", notes)
 
 
 @functools.cache

@@ -18,10 +18,10 @@ hundred bytes of nested aliases expand to gigabytes.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from typing import Any
 
 from catalog.problems import Problem, format_path, toml_problem
+from catalog.record import record
 
 VARIABLES = {
     "file_bytes": "SBB_MAX_FILE_BYTES",
@@ -31,14 +31,23 @@ VARIABLES = {
 }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Limits:
     """The limits in force (defaults, or the environment's)."""
 
-    file_bytes: int = 1024 * 1024
-    import_bytes: int = 32 * 1024 * 1024
-    depth: int = 32
-    items: int = 10_000
+    file_bytes: int
+    import_bytes: int
+    depth: int
+    items: int
+
+    def __init__(
+        self, file_bytes: int = 1024 * 1024, import_bytes: int = 32 * 1024 * 1024, depth: int = 32,
+        items: int = 10_000,
+    ) -> None:
+        object.__setattr__(self, "file_bytes", file_bytes)
+        object.__setattr__(self, "import_bytes", import_bytes)
+        object.__setattr__(self, "depth", depth)
+        object.__setattr__(self, "items", items)
 
 
 def current() -> Limits:

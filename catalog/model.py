@@ -6,76 +6,122 @@ carries its own sources and provenance, and an absent key is plainly *unknown*.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from catalog.record import record
 from catalog.schema import STEP_OF_ORIGIN
 
 if TYPE_CHECKING:  # for the annotation only: the model never imports the vocabulary at run time
     from catalog.vocabulary import Vocabulary
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Source:
     """A page that backs facts: cited by id inside its tool."""
 
+    __slots__ = ("id", "url", "title", "note", "accept")
     id: str
     url: str
-    title: str = ""
-    note: str = ""  # why it is cited as it is (explains the lint warnings in `accept`)
-    accept: tuple[str, ...] = ()  # source-check warnings the note explains
+    title: str
+    note: str  # why it is cited as it is (explains the lint warnings in `accept`)
+    accept: tuple[str, ...]  # source-check warnings the note explains
+
+    def __init__(self, id: str, url: str, title: str = "", note: str = "", accept: tuple[str, ...] = ()) -> None:
+        object.__setattr__(self, "id", id)
+        object.__setattr__(self, "url", url)
+        object.__setattr__(self, "title", title)
+        object.__setattr__(self, "note", note)
+        object.__setattr__(self, "accept", accept)
 
 
-# Not frozen: a catalogue holds hundreds of thousands of facts, and frozen dataclasses pay
-# for object.__setattr__ on every field when they are made.
-@dataclass(slots=True)
+# Not frozen: a catalogue holds hundreds of thousands of facts, and frozen records pay for
+# object.__setattr__ on every field when they are made.
+@record
 class Fact:
     """One stated fact of an option, with the sources that back it and where it was read."""
 
+    __slots__ = ("value", "sources", "origin", "conflicts", "origins")
     value: Any
-    sources: tuple[Source, ...] = ()
-    origin: str = ""  # the catalogue source (directory or repository) it came from
+    sources: tuple[Source, ...]
+    origin: str  # the catalogue source (directory or repository) it came from
     # Set when federated catalogues disagree: (value, origin) of each other claim.
-    conflicts: tuple[tuple[Any, str], ...] = ()
+    conflicts: tuple[tuple[Any, str], ...]
     # Every catalogue source that states this same value, `origin` first (set by federation).
-    origins: tuple[str, ...] = ()
+    origins: tuple[str, ...]
+
+    def __init__(
+        self, value: Any, sources: tuple[Source, ...] = (), origin: str = "",
+        conflicts: tuple[tuple[Any, str], ...] = (), origins: tuple[str, ...] = (),
+    ) -> None:
+        self.value = value
+        self.sources = sources
+        self.origin = origin
+        self.conflicts = conflicts
+        self.origins = origins
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class SecurityAssessment:
     """A security assessment of an option: scheme, level and what it covered."""
 
+    __slots__ = ("scheme", "level", "scope", "source")
     scheme: str
     level: str
     scope: str  # `service`, or `infrastructure` (only the hosting was assessed)
-    source: Source | None = None
+    source: Source | None
+
+    def __init__(self, scheme: str, level: str, scope: str, source: Source | None = None) -> None:
+        object.__setattr__(self, "scheme", scheme)
+        object.__setattr__(self, "level", level)
+        object.__setattr__(self, "scope", scope)
+        object.__setattr__(self, "source", source)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Caveat:
     """A known trap of an option; it raises one of the four risks."""
 
+    __slots__ = ("risk", "text", "source")
     risk: str
     text: str
     source: Source | None
 
+    def __init__(self, risk: str, text: str, source: Source | None) -> None:
+        object.__setattr__(self, "risk", risk)
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "source", source)
+
 
 # Options and tools are not frozen either (they were never hashable: they hold a dict of
 # facts), for the same reason as facts: a load makes and unpickles them by the hundred
-# thousand. Nothing changes them after loading; `dataclasses.replace` makes changed copies.
-@dataclass(slots=True)
+# thousand. Nothing changes them after loading; `catalog.record.replace` makes changed copies.
+@record
 class Option:
     """One way to obtain a tool: self-hosting a release, another agency's service, a vendor's."""
 
+    __slots__ = ("id", "name", "origin", "deployment", "provider", "summary", "facts", "caveats")
     id: str
     name: str
     origin: str
     deployment: str
-    provider: str = ""
-    summary: str = ""
-    facts: dict[str, Fact] = field(default_factory=dict)
-    caveats: tuple[Caveat, ...] = ()
+    provider: str
+    summary: str
+    facts: dict[str, Fact]  # a new empty dict when not given
+    caveats: tuple[Caveat, ...]
+
+    def __init__(
+        self, id: str, name: str, origin: str, deployment: str, provider: str = "", summary: str = "",
+        facts: dict[str, Fact] | None = None, caveats: tuple[Caveat, ...] = (),
+    ) -> None:
+        self.id = id
+        self.name = name
+        self.origin = origin
+        self.deployment = deployment
+        self.provider = provider
+        self.summary = summary
+        self.facts = {} if facts is None else facts
+        self.caveats = caveats
 
     @property
     def step(self) -> str:
@@ -92,10 +138,14 @@ class Option:
         return default if found is None else found.value
 
 
-@dataclass(slots=True)
+@record
 class Tool:
     """A catalogue entry: a product or service, with the options to obtain it."""
 
+    __slots__ = (
+        "id", "name", "summary", "homepage", "capabilities", "last_reviewed", "options", "aliases",
+        "repository", "sources", "path", "origin", "origins", "claims",
+    )
     id: str
     name: str
     summary: str
@@ -103,15 +153,36 @@ class Tool:
     capabilities: tuple[str, ...]
     last_reviewed: date
     options: tuple[Option, ...]
-    aliases: tuple[str, ...] = ()
-    repository: str = ""
-    sources: tuple[Source, ...] = ()
-    path: str = ""  # file it was read from
-    origin: str = ""  # catalogue source it came from (its label)
-    origins: tuple[str, ...] = ()  # every catalogue source that lists it
+    aliases: tuple[str, ...]
+    repository: str
+    sources: tuple[Source, ...]
+    path: str  # file it was read from
+    origin: str  # catalogue source it came from (its label)
+    origins: tuple[str, ...]  # every catalogue source that lists it
     # Set by federation for a tool several sources list: for `name` and `capabilities`, each
     # value stated with the sources stating it, the value read first.
-    claims: tuple[tuple[str, tuple[tuple[Any, tuple[str, ...]], ...]], ...] = ()
+    claims: tuple[tuple[str, tuple[tuple[Any, tuple[str, ...]], ...]], ...]
+
+    def __init__(
+        self, id: str, name: str, summary: str, homepage: str, capabilities: tuple[str, ...],
+        last_reviewed: date, options: tuple[Option, ...], aliases: tuple[str, ...] = (),
+        repository: str = "", sources: tuple[Source, ...] = (), path: str = "", origin: str = "",
+        origins: tuple[str, ...] = (), claims: tuple[tuple[str, tuple[tuple[Any, tuple[str, ...]], ...]], ...] = (),
+    ) -> None:
+        self.id = id
+        self.name = name
+        self.summary = summary
+        self.homepage = homepage
+        self.capabilities = capabilities
+        self.last_reviewed = last_reviewed
+        self.options = options
+        self.aliases = aliases
+        self.repository = repository
+        self.sources = sources
+        self.path = path
+        self.origin = origin
+        self.origins = origins
+        self.claims = claims
 
     @property
     def used_by(self) -> tuple[str, ...]:
@@ -122,15 +193,25 @@ class Tool:
         return tuple(sorted(names, key=str.casefold))
 
 
-@dataclass
+@record(hidden=("_by_capability", "_option_count"))
 class Catalog:
     """Tools by id, in id order, with the vocabulary they were checked against."""
 
     tools: dict[str, Tool]
     vocabulary: "Vocabulary"
-    sources: tuple[str, ...] = ()
-    _by_capability: dict[str, tuple[str, ...]] | None = field(default=None, repr=False, compare=False)
-    _option_count: int | None = field(default=None, repr=False, compare=False)
+    sources: tuple[str, ...]
+    _by_capability: dict[str, tuple[str, ...]] | None
+    _option_count: int | None
+
+    def __init__(
+        self, tools: dict[str, Tool], vocabulary: "Vocabulary", sources: tuple[str, ...] = (),
+        _by_capability: dict[str, tuple[str, ...]] | None = None, _option_count: int | None = None,
+    ) -> None:
+        self.tools = tools
+        self.vocabulary = vocabulary
+        self.sources = sources
+        self._by_capability = _by_capability
+        self._option_count = _option_count
 
     def __iter__(self):
         return iter(self.tools.values())

@@ -4,21 +4,29 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
+from catalog.record import record
 from catalog.text import neutralise
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@record(frozen=True, order=True)
 class Problem:
     """One thing wrong with an input file. Errors are fatal; warnings nudge the owner."""
 
+    __slots__ = ("file", "line", "key", "message", "severity")
     file: str
     line: int  # 0 when the position is unknown
     key: str  # TOML key path, e.g. `options[1].data.residency`; "" for the whole file
     message: str
-    severity: str = "error"  # "error" or "warning"
+    severity: str  # "error" or "warning"
+
+    def __init__(self, file: str, line: int, key: str, message: str, severity: str = "error") -> None:
+        object.__setattr__(self, "file", file)
+        object.__setattr__(self, "line", line)
+        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "message", message)
+        object.__setattr__(self, "severity", severity)
 
     def __str__(self) -> str:
         # File names, keys and messages quote what a file said: shown inert, on one line.

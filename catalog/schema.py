@@ -7,7 +7,7 @@ them. A fact that a file does not state is *unknown*: it is simply absent from t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from catalog.record import record
 
 SCHEMA_VERSION = 1
 
@@ -73,14 +73,20 @@ MAINTENANCE = ("active", "community", "retiring", "unmaintained")
 RISKS = ("resourcing", "data_control", "platform_control", "system_integration")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Field:
     """One key of the schema: its kind, allowed values, and one line of documentation."""
 
     kind: str  # str, text, url, bool, int, date, slug, enum, list-str, list-enum, list-country, ...
     doc: str
-    choices: tuple[str, ...] = ()
-    required: bool = False
+    choices: tuple[str, ...]
+    required: bool
+
+    def __init__(self, kind: str, doc: str, choices: tuple[str, ...] = (), required: bool = False) -> None:
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "doc", doc)
+        object.__setattr__(self, "choices", choices)
+        object.__setattr__(self, "required", required)
 
 
 # Keys at the top of a tool file.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import tomli
@@ -10,10 +9,11 @@ import tomli
 from catalog.files import is_slug
 from catalog.problems import Problem, did_you_mean, format_path, key_lines, line_of, read_text, toml_problem
 from catalog.limits import parse_toml
+from catalog.record import record
 from catalog.text import unsafe_char
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Capability:
     """A term of the controlled capability vocabulary."""
 
@@ -22,7 +22,18 @@ class Capability:
     description: str
     goals: tuple[str, ...]
     area: str
-    aliases: tuple[str, ...] = ()
+    aliases: tuple[str, ...]
+
+    def __init__(
+        self, id: str, label: str, description: str, goals: tuple[str, ...], area: str,
+        aliases: tuple[str, ...] = (),
+    ) -> None:
+        object.__setattr__(self, "id", id)
+        object.__setattr__(self, "label", label)
+        object.__setattr__(self, "description", description)
+        object.__setattr__(self, "goals", goals)
+        object.__setattr__(self, "area", area)
+        object.__setattr__(self, "aliases", aliases)
 
 
 BUNDLED_VOCABULARY = Path(__file__).parent / "data" / "capabilities.toml"

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from catalog.model import Catalog, Option, Source, Tool
+from catalog.record import record
 from catalog.schema import STEP_OF_ORIGIN
 from recommender.index import EngineIndex, engine_index, members
 from recommender.profile import Profile, Requirement
@@ -47,22 +47,42 @@ NEAR_MISS_LIMIT = 2  # hard requirements an option may fail and still be named a
 FOUNDATIONS = 3
 
 
-# Verdicts and assessments are made in the hot loop: plain slotted classes, since frozen
-# dataclasses pay for object.__setattr__ on every field.
-@dataclass(slots=True)
+# Verdicts and assessments are made in the hot loop: mutable slotted records, since frozen
+# ones pay for object.__setattr__ on every field.
+@record(hidden=("_provenance", "_owner", "_index"))
 class Verdict:
     """One requirement judged on one option, with the catalogue fact behind it."""
 
+    __slots__ = (
+        "requirement", "label", "hard", "weight", "result", "fact", "sources",
+        "_provenance", "_owner", "_index",
+    )
     requirement: str
     label: str
     hard: bool
     weight: int
     result: str
     fact: str
-    sources: tuple[Source, ...] = ()
-    _provenance: tuple[FactProvenance, ...] | None = field(default=None, repr=False, compare=False)
-    _owner: "_Provenance | None" = field(default=None, repr=False, compare=False)
-    _index: int = field(default=-1, repr=False, compare=False)
+    sources: tuple[Source, ...]
+    _provenance: tuple[FactProvenance, ...] | None
+    _owner: "_Provenance | None"
+    _index: int
+
+    def __init__(
+        self, requirement: str, label: str, hard: bool, weight: int, result: str, fact: str,
+        sources: tuple[Source, ...] = (), _provenance: tuple[FactProvenance, ...] | None = None,
+        _owner: "_Provenance | None" = None, _index: int = -1,
+    ) -> None:
+        self.requirement = requirement
+        self.label = label
+        self.hard = hard
+        self.weight = weight
+        self.result = result
+        self.fact = fact
+        self.sources = sources
+        self._provenance = _provenance
+        self._owner = _owner
+        self._index = _index
 
     @property
     def provenance(self) -> tuple[FactProvenance, ...]:
@@ -139,7 +159,7 @@ class Basis:
         self.high = None
 
 
-@dataclass(slots=True)
+@record(hidden=("disputes", "_verdicts", "_provenance", "_risks", "_outcomes", "_position"))
 class Assessment:
     """An option judged against a profile.
 
@@ -148,25 +168,55 @@ class Assessment:
     verdicts and risks are made when something reads them.
     """
 
+    __slots__ = (
+        "tool", "option", "status", "results", "basis", "failed_at", "unknown_at", "score", "ended", "tier",
+        "needs", "disputes", "_verdicts", "_provenance", "_risks", "_outcomes", "_position",
+    )
     tool: Tool
     option: Option
     status: str
     results: tuple[str, ...]
     basis: Basis
-    failed_at: tuple[int, ...] = ()  # positions of hard requirements that fail
-    unknown_at: tuple[int, ...] = ()  # positions of hard requirements the catalogue cannot decide
-    score: int = 0  # sum of the weights of the soft preferences that pass
-    ended: date | None = None  # the option's end date, when it is on or before the decision date
-    tier: str = ""  # fits, fits-if-resourced or to-verify (set for options that remain)
-    needs: tuple[str, ...] = ()  # what running it needs that the agency has not stated
+    failed_at: tuple[int, ...]  # positions of hard requirements that fail
+    unknown_at: tuple[int, ...]  # positions of hard requirements the catalogue cannot decide
+    score: int  # sum of the weights of the soft preferences that pass
+    ended: date | None  # the option's end date, when it is on or before the decision date
+    tier: str  # fits, fits-if-resourced or to-verify (set for options that remain)
+    needs: tuple[str, ...]  # what running it needs that the agency has not stated
     # Hard requirements met only on a fact another source disputes, as words naming the
     # dispute, by position; those positions are also in `unknown_at` (to verify).
-    disputes: dict[int, str] = field(default_factory=dict, compare=False, repr=False)
-    _verdicts: tuple[Verdict, ...] | None = field(default=None, compare=False, repr=False)
-    _provenance: _Provenance | None = field(default=None, compare=False, repr=False)
-    _risks: dict[str, Risk] = field(default_factory=dict, compare=False, repr=False)
-    _outcomes: tuple[Outcome, ...] | None = field(default=None, compare=False, repr=False)
-    _position: int = field(default=-1, compare=False, repr=False)  # in the catalogue's index
+    disputes: dict[int, str]  # a new {} when not given
+    _verdicts: tuple[Verdict, ...] | None
+    _provenance: _Provenance | None
+    _risks: dict[str, Risk]  # a new {} when not given
+    _outcomes: tuple[Outcome, ...] | None
+    _position: int  # in the catalogue's index
+
+    def __init__(
+        self, tool: Tool, option: Option, status: str, results: tuple[str, ...], basis: Basis,
+        failed_at: tuple[int, ...] = (), unknown_at: tuple[int, ...] = (), score: int = 0,
+        ended: date | None = None, tier: str = "", needs: tuple[str, ...] = (),
+        disputes: dict[int, str] | None = None, _verdicts: tuple[Verdict, ...] | None = None,
+        _provenance: _Provenance | None = None, _risks: dict[str, Risk] | None = None,
+        _outcomes: tuple[Outcome, ...] | None = None, _position: int = -1,
+    ) -> None:
+        self.tool = tool
+        self.option = option
+        self.status = status
+        self.results = results
+        self.basis = basis
+        self.failed_at = failed_at
+        self.unknown_at = unknown_at
+        self.score = score
+        self.ended = ended
+        self.tier = tier
+        self.needs = needs
+        self.disputes = {} if disputes is None else disputes
+        self._verdicts = _verdicts
+        self._provenance = _provenance
+        self._risks = {} if _risks is None else _risks
+        self._outcomes = _outcomes
+        self._position = _position
 
     @property
     def outcomes(self) -> tuple[Outcome, ...]:
@@ -324,7 +374,7 @@ class Assessment:
         )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Build:
     """Custom development: why it is on the table, what to build on, and its risks."""
 
@@ -333,16 +383,29 @@ class Build:
     risks: dict[str, Risk]
     only_option: bool  # True when nothing shareable or buyable remains
 
+    def __init__(
+        self, reasons: tuple[str, ...], foundations: tuple[Assessment, ...], risks: dict[str, Risk],
+        only_option: bool,
+    ) -> None:
+        object.__setattr__(self, "reasons", reasons)
+        object.__setattr__(self, "foundations", foundations)
+        object.__setattr__(self, "risks", risks)
+        object.__setattr__(self, "only_option", only_option)
 
-@dataclass(frozen=True)
+
+@record(frozen=True)
 class Relaxation:
     """How many options one hard requirement removes by itself."""
 
     requirement: Requirement
     removes: int
 
+    def __init__(self, requirement: Requirement, removes: int) -> None:
+        object.__setattr__(self, "requirement", requirement)
+        object.__setattr__(self, "removes", removes)
 
-@dataclass(frozen=True)
+
+@record(frozen=True)
 class Answer:
     """The recommendation in one headline, with the conditions under which it holds.
 
@@ -355,7 +418,18 @@ class Answer:
     tier: str  # fits, fits-if-resourced, to-verify or build ("" when nothing could be judged)
     headline: str
     reason: str
-    conditions: tuple[str, ...] = ()
+    conditions: tuple[str, ...]
+
+    def __init__(
+        self, option: Assessment | None, step: str, tier: str, headline: str, reason: str,
+        conditions: tuple[str, ...] = (),
+    ) -> None:
+        object.__setattr__(self, "option", option)
+        object.__setattr__(self, "step", step)
+        object.__setattr__(self, "tier", tier)
+        object.__setattr__(self, "headline", headline)
+        object.__setattr__(self, "reason", reason)
+        object.__setattr__(self, "conditions", conditions)
 
     @property
     def text(self) -> str:
@@ -363,7 +437,7 @@ class Answer:
         return " ".join((self.headline, *self.conditions))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Recommendation:
     """The engine's answer for one profile."""
 
@@ -375,15 +449,41 @@ class Recommendation:
     in_scope: int
     total_options: int
     strict: bool
-    integration_work: str = ""
-    excluded: tuple[Assessment, ...] = ()  # every option examined and excluded, in rank order
-    policy: "Policy | None" = None  # the policy packs applied (recommender.policy)
-    as_of: date | None = None  # the decision date the options were judged on
-    unverified: tuple[Assessment, ...] = ()  # removed under --strict only because facts are unknown
-    ended: tuple[Assessment, ...] = ()  # options past their end date, not offered
-    scope_problem: str = ""  # why nothing could be judged (empty catalogue, nothing in scope)
-    answer: Answer | None = None
-    sources: tuple[str, ...] = ()  # the catalogue sources read, highest precedence first
+    integration_work: str
+    excluded: tuple[Assessment, ...]  # every option examined and excluded, in rank order
+    policy: "Policy | None"  # the policy packs applied (recommender.policy)
+    as_of: date | None  # the decision date the options were judged on
+    unverified: tuple[Assessment, ...]  # removed under --strict only because facts are unknown
+    ended: tuple[Assessment, ...]  # options past their end date, not offered
+    scope_problem: str  # why nothing could be judged (empty catalogue, nothing in scope)
+    answer: Answer | None
+    sources: tuple[str, ...]  # the catalogue sources read, highest precedence first
+
+    def __init__(
+        self, profile: Profile, options: tuple[Assessment, ...], build: Build | None,
+        near_misses: tuple[Assessment, ...], relaxation: tuple[Relaxation, ...], in_scope: int,
+        total_options: int, strict: bool, integration_work: str = "", excluded: tuple[Assessment, ...] = (),
+        policy: "Policy | None" = None, as_of: date | None = None, unverified: tuple[Assessment, ...] = (),
+        ended: tuple[Assessment, ...] = (), scope_problem: str = "", answer: Answer | None = None,
+        sources: tuple[str, ...] = (),
+    ) -> None:
+        object.__setattr__(self, "profile", profile)
+        object.__setattr__(self, "options", options)
+        object.__setattr__(self, "build", build)
+        object.__setattr__(self, "near_misses", near_misses)
+        object.__setattr__(self, "relaxation", relaxation)
+        object.__setattr__(self, "in_scope", in_scope)
+        object.__setattr__(self, "total_options", total_options)
+        object.__setattr__(self, "strict", strict)
+        object.__setattr__(self, "integration_work", integration_work)
+        object.__setattr__(self, "excluded", excluded)
+        object.__setattr__(self, "policy", policy)
+        object.__setattr__(self, "as_of", as_of)
+        object.__setattr__(self, "unverified", unverified)
+        object.__setattr__(self, "ended", ended)
+        object.__setattr__(self, "scope_problem", scope_problem)
+        object.__setattr__(self, "answer", answer)
+        object.__setattr__(self, "sources", sources)
 
     @property
     def home(self) -> str:

@@ -16,10 +16,11 @@ import hashlib
 import json
 import re
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from catalog.record import replace
 from catalog.text import md_url
 from recommender.engine import EXCLUDED, STEPS, TO_VERIFY, Assessment, Recommendation, Verdict
 from recommender.policy import Pack, Section, citations, evidence_rows, missing_evidence

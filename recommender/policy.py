@@ -20,7 +20,7 @@ file, line and key), and are plain frozen records, so a profile that names them 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
@@ -30,6 +30,7 @@ import tomli
 from catalog.licences import is_open_source
 from catalog.model import Option, Tool
 from catalog.problems import Problem, did_you_mean, format_path, key_lines, line_of, read_text, toml_problem
+from catalog.record import replace
 from catalog.schema import ORIGINS
 from catalog.text import unsafe_char
 from recommender.requirements import FAIL, KINDS, PASS, UNKNOWN, Context, Outcome

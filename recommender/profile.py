@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +9,7 @@ import tomli
 
 from catalog.countries import is_location
 from catalog.problems import Problem, did_you_mean, format_path, key_lines, line_of, read_text, toml_problem
+from catalog.record import record, replace
 from catalog.schema import GOV_LEVELS, SECTORS
 from catalog.text import unsafe_char
 from catalog.vocabulary import GOALS, Vocabulary
@@ -23,14 +23,21 @@ CONTEXT_KEYS = ("country", "level", "sectors", "stance", "ops_capacity", "skills
 BUILD_KEYS = ("unique_requirements", "must_control_code")
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Requirement:
     """One need: a kind with its value, hard (must hold) or soft (weighted preference)."""
 
+    __slots__ = ("kind", "value", "hard", "weight")
     kind: str
     value: Any
-    hard: bool = True
-    weight: int = 1
+    hard: bool
+    weight: int
+
+    def __init__(self, kind: str, value: Any, hard: bool = True, weight: int = 1) -> None:
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "value", value)
+        object.__setattr__(self, "hard", hard)
+        object.__setattr__(self, "weight", weight)
 
     @property
     def label(self) -> str:
@@ -38,19 +45,35 @@ class Requirement:
         return KINDS[self.kind].describe(self.value)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Profile:
     """An agency's requirements, context and build justification."""
 
-    title: str = ""
-    description: str = ""
-    requirements: tuple[Requirement, ...] = ()
-    context: Context = field(default_factory=Context)
-    unique_requirements: tuple[str, ...] = ()
-    must_control_code: bool = False
-    goals: tuple[str, ...] = ()  # agency goals; they set the scope when no capability is named
-    policies: tuple = ()  # policy packs applied (recommender.policy.Pack)
-    evidence: tuple = ()  # evidence the packs ask for: ((id, (row, ...)), ...), rows of (field, text)
+    title: str
+    description: str
+    requirements: tuple[Requirement, ...]
+    context: Context  # a new `Context()` when not given
+    unique_requirements: tuple[str, ...]
+    must_control_code: bool
+    goals: tuple[str, ...]  # agency goals; they set the scope when no capability is named
+    policies: tuple  # policy packs applied (recommender.policy.Pack)
+    evidence: tuple  # evidence the packs ask for: ((id, (row, ...)), ...), rows of (field, text)
+
+    def __init__(
+        self, title: str = "", description: str = "", requirements: tuple[Requirement, ...] = (),
+        context: Context | None = None, unique_requirements: tuple[str, ...] = (),
+        must_control_code: bool = False, goals: tuple[str, ...] = (), policies: tuple = (),
+        evidence: tuple = (),
+    ) -> None:
+        object.__setattr__(self, "title", title)
+        object.__setattr__(self, "description", description)
+        object.__setattr__(self, "requirements", requirements)
+        object.__setattr__(self, "context", Context() if context is None else context)
+        object.__setattr__(self, "unique_requirements", unique_requirements)
+        object.__setattr__(self, "must_control_code", must_control_code)
+        object.__setattr__(self, "goals", goals)
+        object.__setattr__(self, "policies", policies)
+        object.__setattr__(self, "evidence", evidence)
 
     @property
     def hard(self) -> tuple[Requirement, ...]:

@@ -8,20 +8,30 @@ them (`Fact.origins`) and the other claims (`Fact.conflicts`), are the verdict's
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from typing import Any
 
 from catalog.model import Fact, Option, Tool
+from catalog.record import record, replace
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class FactProvenance:
     """One fact a verdict rests on: who states the value read, and who states something else."""
 
+    __slots__ = ("key", "value", "stated_by", "disputed_by")
     key: str  # `section.fact`, e.g. `lock_in.exit_cost`
     value: Any
     stated_by: tuple[str, ...]  # catalogue sources stating `value`, the one read first
-    disputed_by: tuple[tuple[Any, tuple[str, ...]], ...] = ()  # (other value, sources stating it)
+    disputed_by: tuple[tuple[Any, tuple[str, ...]], ...]  # (other value, sources stating it)
+
+    def __init__(
+        self, key: str, value: Any, stated_by: tuple[str, ...],
+        disputed_by: tuple[tuple[Any, tuple[str, ...]], ...] = (),
+    ) -> None:
+        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "value", value)
+        object.__setattr__(self, "stated_by", stated_by)
+        object.__setattr__(self, "disputed_by", disputed_by)
 
     @property
     def disputed(self) -> bool:
@@ -155,10 +165,10 @@ def _key(value: Any) -> Any:
 
 def _plain(value: Any) -> Any:
     """A fact value as JSON-ready data: lists, dates as ISO text, records as objects, citations as URLs."""
-    from dataclasses import fields, is_dataclass
     from datetime import date
 
     from catalog.model import Source
+    from catalog.record import fields, is_record
 
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
@@ -166,8 +176,12 @@ def _plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, Source):
         return value.url
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if is_record(value):
+        return {name: _plain(getattr(value, name)) for name in fields(value)}
+    if hasattr(type(value), "__dataclass_fields__") and not isinstance(value, type):
+        from dataclasses import fields as dataclass_fields
+
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclass_fields(value)}
     return value
 
 

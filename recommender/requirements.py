@@ -6,7 +6,6 @@ the fact it was decided on, in words, and the sources behind that fact.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable
 
@@ -14,6 +13,7 @@ from catalog import assurance
 from catalog.countries import members
 from catalog.licences import is_open_source
 from catalog.model import Fact, Option, Source, Tool
+from catalog.record import record
 from catalog.schema import (
     ACCESSIBILITY,
     API_KINDS,
@@ -27,22 +27,37 @@ from catalog.schema import (
 PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Context:
     """Who is asking: the agency's country, level, functions (sectors), ICT stance, capacity and
     skills, the features it will use, whether it will fund what an option needs, and the decision date."""
 
-    country: str = ""
-    level: str = ""
-    stance: str = "supporter"
-    ops_capacity: str = ""
-    skills: tuple[str, ...] = ()
-    today: date | None = None  # the decision date (`--as-of`); None means the day it runs
+    country: str
+    level: str
+    stance: str
+    ops_capacity: str
+    skills: tuple[str, ...]
+    today: date | None  # the decision date (`--as-of`); None means the day it runs
     # Whether the agency will add the capacity or skills an option needs: True (options that
     # fit if resourced rank with those that fit), False (it cannot: they rank last), None (unsaid).
-    will_resource: bool | None = None
-    uses_features: tuple[str, ...] = ()  # sub-features the agency will use (residency exceptions)
-    sectors: tuple[str, ...] = ()  # the agency's functions of government (COFOG divisions)
+    will_resource: bool | None
+    uses_features: tuple[str, ...]  # sub-features the agency will use (residency exceptions)
+    sectors: tuple[str, ...]  # the agency's functions of government (COFOG divisions)
+
+    def __init__(
+        self, country: str = "", level: str = "", stance: str = "supporter", ops_capacity: str = "",
+        skills: tuple[str, ...] = (), today: date | None = None, will_resource: bool | None = None,
+        uses_features: tuple[str, ...] = (), sectors: tuple[str, ...] = (),
+    ) -> None:
+        object.__setattr__(self, "country", country)
+        object.__setattr__(self, "level", level)
+        object.__setattr__(self, "stance", stance)
+        object.__setattr__(self, "ops_capacity", ops_capacity)
+        object.__setattr__(self, "skills", skills)
+        object.__setattr__(self, "today", today)
+        object.__setattr__(self, "will_resource", will_resource)
+        object.__setattr__(self, "uses_features", uses_features)
+        object.__setattr__(self, "sectors", sectors)
 
     @property
     def decision_date(self) -> date:
@@ -55,19 +70,25 @@ class Context:
         return any(" ".join(f.casefold().split()) == wanted for f in self.uses_features)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Outcome:
     """What a requirement found on one option."""
 
+    __slots__ = ("result", "fact", "sources")
     result: str
     fact: str
-    sources: tuple[Source, ...] = ()
+    sources: tuple[Source, ...]
+
+    def __init__(self, result: str, fact: str, sources: tuple[Source, ...] = ()) -> None:
+        object.__setattr__(self, "result", result)
+        object.__setattr__(self, "fact", fact)
+        object.__setattr__(self, "sources", sources)
 
 
 Evaluate = Callable[[Any, Tool, Option, Context], Outcome]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Kind:
     """A kind of requirement: the value it takes, the risk it speaks to, and its check."""
 
@@ -77,9 +98,23 @@ class Kind:
     value: str  # bool, int, level, band, list, enum-list, access
     doc: str
     evaluate: Evaluate
-    choices: tuple[str, ...] = ()
-    template: str = ""  # how to say it with its value, e.g. "used by at least {} agencies"
-    any_label: str = ""  # how to say it when any value will do (`true`), e.g. "any API"
+    choices: tuple[str, ...]
+    template: str  # how to say it with its value, e.g. "used by at least {} agencies"
+    any_label: str  # how to say it when any value will do (`true`), e.g. "any API"
+
+    def __init__(
+        self, name: str, label: str, dimension: str, value: str, doc: str, evaluate: Evaluate,
+        choices: tuple[str, ...] = (), template: str = "", any_label: str = "",
+    ) -> None:
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "label", label)
+        object.__setattr__(self, "dimension", dimension)
+        object.__setattr__(self, "value", value)
+        object.__setattr__(self, "doc", doc)
+        object.__setattr__(self, "evaluate", evaluate)
+        object.__setattr__(self, "choices", choices)
+        object.__setattr__(self, "template", template)
+        object.__setattr__(self, "any_label", any_label)
 
     def describe(self, value: Any) -> str:
         """The requirement with its value, in words: `data residency: AU, NZ`."""

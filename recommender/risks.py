@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 from catalog.countries import members
 from catalog.licences import is_open_source
 from catalog.model import Option, Tool
+from catalog.record import record
 from catalog.schema import RISKS
 from recommender.requirements import Context
 
@@ -27,12 +27,17 @@ def _sentence(text: str) -> str:
     return text.rstrip().rstrip(".")
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Risk:
     """One risk of one option."""
 
+    __slots__ = ("level", "reason")
     level: str
     reason: str
+
+    def __init__(self, level: str, reason: str) -> None:
+        object.__setattr__(self, "level", level)
+        object.__setattr__(self, "reason", reason)
 
 
 class _Finding:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from catalog.record import record
 
 ROLES = ("access", "monitoring", "development", "use", "support", "technical_management")
 ROLE_LABELS = {
@@ -20,13 +20,18 @@ STANCE_LINES = {
 }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Duty:
     """One role: who carries it, and what that means for this option."""
 
     role: str
     carrier: str  # "ICT", "business", "provider"
     note: str
+
+    def __init__(self, role: str, carrier: str, note: str) -> None:
+        object.__setattr__(self, "role", role)
+        object.__setattr__(self, "carrier", carrier)
+        object.__setattr__(self, "note", note)
 
 
 def duties(stance: str, deployment: str, provider: str = "") -> list[Duty]:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
+from catalog.record import replace
 from recommender.engine import TIER_WORDS
 from recommender.profile import Profile, Requirement, parse_flag_value
 from recommender.requirements import KINDS

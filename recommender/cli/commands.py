@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
+from catalog.record import replace
 from recommender.exits import BAD_INPUT, ONLY_BUILD, OK
 from recommender.cli.app import app
 from recommender.cli.helpers import (

@@ -132,7 +132,7 @@ def decide(
         skill, unique, must_control_code, title, goals=goal, policies=policy, as_of=day, sectors=sector,
     )
     if will_resource:
-        from dataclasses import replace
+        from catalog.record import replace
 
         the_profile = replace(the_profile, context=replace(the_profile.context, will_resource=True))
     from recommender.engine import recommend as run

@@ -4,12 +4,12 @@ safe output. Command modules import them from here, never from each other."""
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
+from catalog.record import replace
 from recommender.exits import BAD_INPUT
 
 

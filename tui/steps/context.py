@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -11,6 +9,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Label, OptionList, Static
 
 from catalog.countries import is_location
+from catalog.record import replace
 from catalog.schema import GOV_LEVELS, SECTORS
 from recommender.profile import CAPACITY, STANCES
 from recommender.stance import STANCE_LINES

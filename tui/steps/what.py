@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, OptionList, Static
 
+from catalog.record import replace
 from catalog.vocabulary import GOALS
 from recommender.profile import Requirement
 from tui.steps.base import Step, update_if_changed
