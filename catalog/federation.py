@@ -32,7 +32,6 @@ import pickle
 import re
 import stat as stat_module
 import zlib
-from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
 from typing import Any
@@ -44,7 +43,7 @@ from catalog.loader import LoadResult, read_tool, tool_files
 from catalog.model import Caveat, Catalog, Fact, Option, Source, Tool
 from catalog.files import inside, write_atomic_bytes
 from catalog.problems import Problem, duplicate_tool, read_text
-from catalog.record import fields, replace
+from catalog.record import fields, record, replace
 from catalog.sources import (
     BUNDLED_NAME,
     PullError,
@@ -127,7 +126,7 @@ def _pickle_option(option: Option):
 copyreg.pickle(Option, _pickle_option)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Conflict:
     """Sources disagree on one fact (or on an option's origin or deployment)."""
 
@@ -136,6 +135,12 @@ class Conflict:
     key: str
     # (value, sources stating it), the value shown first; at least two entries.
     claims: tuple[tuple[Any, tuple[str, ...]], ...]
+
+    def __init__(self, tool: str, option: str, key: str, claims: tuple[tuple[Any, tuple[str, ...]], ...]) -> None:
+        object.__setattr__(self, "tool", tool)
+        object.__setattr__(self, "option", option)
+        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "claims", claims)
 
     def as_dict(self) -> dict:
         """The conflict as plain data."""
@@ -147,7 +152,7 @@ class Conflict:
         }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Duplicate:
     """Two tool ids that are probably the same tool, listed by different sources."""
 
@@ -156,6 +161,16 @@ class Duplicate:
     second: str
     second_sources: tuple[str, ...]
     reason: str
+
+    def __init__(
+        self, first: str, first_sources: tuple[str, ...], second: str, second_sources: tuple[str, ...],
+        reason: str,
+    ) -> None:
+        object.__setattr__(self, "first", first)
+        object.__setattr__(self, "first_sources", first_sources)
+        object.__setattr__(self, "second", second)
+        object.__setattr__(self, "second_sources", second_sources)
+        object.__setattr__(self, "reason", reason)
 
     @property
     def suggestion(self) -> str:
@@ -176,26 +191,47 @@ class Duplicate:
         }
 
 
-@dataclass
+@record(hidden=("listing",))
 class SourceStatus:
     """One source as read in this run: where it is, what it held, what went wrong."""
 
     spec: SourceSpec
     directory: Path
-    tools: int = 0
-    errors: int = 0
-    warnings: int = 0
-    commit: str = ""
-    pulled_at: str = ""
-    skipped: str = ""  # why the source was not read at all, or ""
-    cached: int = 0  # entries reused from the parse cache without reading their file again
-    rejected: str = ""  # git: a fetched commit `pull` refused; the source stays at `commit`
-    rejected_at: str = ""
-    rejected_problems: tuple[Problem, ...] = ()  # why it was refused
-    terms: tuple[str, ...] = ()  # capability terms this source's vocabulary adds
+    tools: int
+    errors: int
+    warnings: int
+    commit: str
+    pulled_at: str
+    skipped: str  # why the source was not read at all, or ""
+    cached: int  # entries reused from the parse cache without reading their file again
+    rejected: str  # git: a fetched commit `pull` refused; the source stays at `commit`
+    rejected_at: str
+    rejected_problems: tuple[Problem, ...]  # why it was refused
+    terms: tuple[str, ...]  # capability terms this source's vocabulary adds
     # The listing `locate` made (tool files, problems), for `read_source`, which drops it:
     # listing a large directory twice is slow, and 100,000 paths are not worth keeping.
-    listing: tuple[Path, list[str], list[Problem]] | None = field(default=None, repr=False, compare=False)
+    listing: tuple[Path, list[str], list[Problem]] | None
+
+    def __init__(
+        self, spec: SourceSpec, directory: Path, tools: int = 0, errors: int = 0, warnings: int = 0,
+        commit: str = "", pulled_at: str = "", skipped: str = "", cached: int = 0, rejected: str = "",
+        rejected_at: str = "", rejected_problems: tuple[Problem, ...] = (), terms: tuple[str, ...] = (),
+        listing: tuple[Path, list[str], list[Problem]] | None = None,
+    ) -> None:
+        self.spec = spec
+        self.directory = directory
+        self.tools = tools
+        self.errors = errors
+        self.warnings = warnings
+        self.commit = commit
+        self.pulled_at = pulled_at
+        self.skipped = skipped
+        self.cached = cached
+        self.rejected = rejected
+        self.rejected_at = rejected_at
+        self.rejected_problems = rejected_problems
+        self.terms = terms
+        self.listing = listing
 
     @property
     def held_back(self) -> bool:
@@ -238,12 +274,21 @@ class SourceStatus:
         }
 
 
-@dataclass
+@record
 class FederationResult(LoadResult):
     """A merged catalogue, every problem, the conflicts between sources and each source's state."""
 
-    conflicts: list[Conflict] = field(default_factory=list)
-    statuses: list[SourceStatus] = field(default_factory=list)
+    conflicts: list[Conflict]  # a new [] when not given
+    statuses: list[SourceStatus]  # a new [] when not given
+
+    def __init__(
+        self, catalog: Catalog, problems: list[Problem] | None = None, conflicts: list[Conflict] | None = None,
+        statuses: list[SourceStatus] | None = None,
+    ) -> None:
+        self.catalog = catalog
+        self.problems = [] if problems is None else problems
+        self.conflicts = [] if conflicts is None else conflicts
+        self.statuses = [] if statuses is None else statuses
 
     def duplicates(self) -> list[Duplicate]:
         """Likely duplicates across sources (computed on demand: it compares names)."""

@@ -11,7 +11,6 @@ import contextvars
 import functools
 import gc
 import os
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from catalog.text import UNSAFE, URL, unsafe_char
 from catalog import assurance
 from catalog.model import Caveat, Catalog, Fact, Option, SecurityAssessment, Source, Tool
 from catalog.problems import Problem, did_you_mean, duplicate_tool, format_path, key_lines, line_of, read_text, toml_problem
+from catalog.record import record
 from catalog.schema import Field
 from catalog.vocabulary import BUNDLED_VOCABULARY, Vocabulary, read_vocabulary
 
@@ -38,12 +38,16 @@ VOCABULARY_FILE = "capabilities.toml"
 MAX_PROBLEMS = 200  # problems listed per file; the rest are counted
 
 
-@dataclass
+@record
 class LoadResult:
     """A catalogue and every problem met while reading it."""
 
     catalog: Catalog
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem]  # a new [] when not given
+
+    def __init__(self, catalog: Catalog, problems: list[Problem] | None = None) -> None:
+        self.catalog = catalog
+        self.problems = [] if problems is None else problems
 
     @property
     def errors(self) -> list[Problem]:

@@ -13,6 +13,7 @@ from functions compiled once with this module:
   and the record hashes as the tuple of its fields; otherwise it is unhashable (`__hash__` is
   None), as a dataclass with `eq` and without `frozen` is;
 - `order=True`: `<`, `<=`, `>`, `>=` compare the fields as tuples (same class only);
+- a record extending another has the base's fields first, then its own;
 - `hidden`: fields left out of the repr and of comparisons and hashing (a dataclass's
   `field(repr=False, compare=False)`);
 - frozen with slots: pickled as the list of its field values, restored field by field (as a
@@ -33,6 +34,7 @@ from typing import Any, Callable, TypeVar
 T = TypeVar("T")
 
 FIELDS = "__record_fields__"  # the class attribute naming a record's fields, in order
+HIDDEN = "__record_hidden__"  # and those left out of its repr and comparisons
 
 
 def record(cls: type[T] | None = None, /, *, frozen: bool = False, order: bool = False, hidden: tuple[str, ...] = ()) -> Any:
@@ -81,14 +83,15 @@ def _key(names: tuple[str, ...]) -> Callable[[Any], tuple]:
 
 def _make(cls: type[T], frozen: bool, order: bool, hidden: tuple[str, ...]) -> type[T]:
     own = cls.__dict__
-    names = tuple(own.get("__annotations__", {}))
-    if any(FIELDS in base.__dict__ for base in cls.__mro__[1:]):
-        raise TypeError(f"{cls.__qualname__}: a record cannot extend another record")
+    # A record extending another has the base's fields first, then its own (as a dataclass).
+    inherited = next((base.__dict__[FIELDS] for base in cls.__mro__[1:] if FIELDS in base.__dict__), ())
+    hidden = tuple(hidden) + next((base.__dict__[HIDDEN] for base in cls.__mro__[1:] if HIDDEN in base.__dict__), ())
+    names = inherited + tuple(n for n in own.get("__annotations__", {}) if n not in inherited)
     if unknown := set(hidden) - set(names):
         raise TypeError(f"{cls.__qualname__}: hidden fields that are not fields: {sorted(unknown)}")
     shown = tuple(n for n in names if n not in hidden)
     key = _key(shown)
-    methods: dict[str, Any] = {FIELDS: names, "__match_args__": names, "__dataclass_fields__": _DataclassFields(hidden)}
+    methods: dict[str, Any] = {FIELDS: names, HIDDEN: hidden, "__match_args__": names, "__dataclass_fields__": _DataclassFields(hidden)}
 
     def __repr__(self) -> str:
         return f"{self.__class__.__qualname__}(" + ", ".join([f"{n}={getattr(self, n)!r}" for n in shown]) + ")"
@@ -108,7 +111,7 @@ def _make(cls: type[T], frozen: bool, order: bool, hidden: tuple[str, ...]) -> t
         methods.update(_frozen(cls, names, key))
     hash_method = methods.pop("__hash__", None)
     for name, method in methods.items():
-        if name not in own:
+        if name not in own or name in (FIELDS, HIDDEN, "__match_args__", "__dataclass_fields__"):
             setattr(cls, name, method)
     # A body defining __eq__ without __hash__ gets `__hash__ = None` from Python: not a choice
     # of the class, so (as with @dataclass) the record's own rule applies.
@@ -183,7 +186,7 @@ class _DataclassFields:
         from dataclasses import field, make_dataclass
 
         names = cls.__dict__[FIELDS]
-        annotations = cls.__dict__.get("__annotations__", {})
+        annotations = {n: a for c in reversed(cls.__mro__) for n, a in c.__dict__.get("__annotations__", {}).items()}
         shown = [n not in self.hidden for n in names]
         spec = [(n, annotations[n], field(repr=s, compare=s)) for n, s in zip(names, shown)]
         made = make_dataclass(cls.__name__, spec).__dataclass_fields__  # type: ignore[attr-defined]

@@ -41,7 +41,6 @@ import os
 import sys
 import re
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -49,6 +48,7 @@ from typing import Any
 import tomli
 
 from catalog.problems import Problem, did_you_mean, key_lines, line_of, read_text, toml_problem
+from catalog.record import record
 
 def digest(data: bytes) -> str:
     """A short stable digest for cache and checkout names (not security: zlib is cheap to import)."""
@@ -67,17 +67,29 @@ GIT_PROTOCOLS = "file:git:http:https:ssh"
 GIT_TIMEOUT = 300  # seconds for one clone or fetch
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SourceSpec:
     """One catalogue source: a local directory, a git repository, or the bundled catalogue."""
 
     name: str  # the label facts carry as provenance
     kind: str  # "directory", "git" or "bundled"
-    path: str = ""  # directory (local) or directory inside the repository (git)
-    url: str = ""  # git only
-    ref: str = ""  # git only: branch, tag or commit; "" for the remote's default branch
-    declared_in: str = ""  # the file (or `--catalog`, `SBB_CATALOG`) that names it
-    explicit: bool = False  # named on the command line for this run
+    path: str  # directory (local) or directory inside the repository (git)
+    url: str  # git only
+    ref: str  # git only: branch, tag or commit; "" for the remote's default branch
+    declared_in: str  # the file (or `--catalog`, `SBB_CATALOG`) that names it
+    explicit: bool  # named on the command line for this run
+
+    def __init__(
+        self, name: str, kind: str, path: str = "", url: str = "", ref: str = "", declared_in: str = "",
+        explicit: bool = False,
+    ) -> None:
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "url", url)
+        object.__setattr__(self, "ref", ref)
+        object.__setattr__(self, "declared_in", declared_in)
+        object.__setattr__(self, "explicit", explicit)
 
     @property
     def location(self) -> str:
@@ -87,13 +99,21 @@ class SourceSpec:
         return self.path
 
 
-@dataclass
+@record
 class SourceConfig:
     """The sources of one run, in precedence order, and the problems met reading the config."""
 
-    sources: list[SourceSpec] = field(default_factory=list)
-    files: list[Path] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    sources: list[SourceSpec]  # a new [] when not given
+    files: list[Path]  # a new [] when not given
+    problems: list[Problem]  # a new [] when not given
+
+    def __init__(
+        self, sources: list[SourceSpec] | None = None, files: list[Path] | None = None,
+        problems: list[Problem] | None = None,
+    ) -> None:
+        self.sources = [] if sources is None else sources
+        self.files = [] if files is None else files
+        self.problems = [] if problems is None else problems
 
 
 def config_dir() -> Path:
@@ -310,7 +330,7 @@ def catalogue_dir(spec: SourceSpec, cache: Path | None = None) -> Path:
     return Path(spec.path)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PullState:
     """What pulling a git source accepted, and the newest commit it refused, if any.
 
@@ -320,13 +340,25 @@ class PullState:
     accepts a good one.
     """
 
-    commit: str = ""
-    pulled_at: str = ""  # ISO 8601, UTC: when `commit` was accepted
-    url: str = ""
-    ref: str = ""
-    rejected: str = ""  # the refused commit, or ""
-    rejected_at: str = ""  # when it was refused
-    problems: tuple[Problem, ...] = ()  # why it was refused (errors first)
+    commit: str
+    pulled_at: str  # ISO 8601, UTC: when `commit` was accepted
+    url: str
+    ref: str
+    rejected: str  # the refused commit, or ""
+    rejected_at: str  # when it was refused
+    problems: tuple[Problem, ...]  # why it was refused (errors first)
+
+    def __init__(
+        self, commit: str = "", pulled_at: str = "", url: str = "", ref: str = "", rejected: str = "",
+        rejected_at: str = "", problems: tuple[Problem, ...] = (),
+    ) -> None:
+        object.__setattr__(self, "commit", commit)
+        object.__setattr__(self, "pulled_at", pulled_at)
+        object.__setattr__(self, "url", url)
+        object.__setattr__(self, "ref", ref)
+        object.__setattr__(self, "rejected", rejected)
+        object.__setattr__(self, "rejected_at", rejected_at)
+        object.__setattr__(self, "problems", problems)
 
     @property
     def held_back(self) -> bool:
@@ -381,17 +413,29 @@ class PullError(Exception):
     """A git source could not be cloned or updated."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PullResult:
     """The outcome of pulling one git source."""
 
     name: str
     ok: bool
     message: str  # what happened; for a git failure, git's whole message
-    commit: str = ""  # the commit now read ("" when none)
-    previous: str = ""  # the commit read before this pull
-    rejected: str = ""  # a fetched commit that was refused
-    problems: tuple[Problem, ...] = ()  # why it was refused, or warnings of an accepted one
+    commit: str  # the commit now read ("" when none)
+    previous: str  # the commit read before this pull
+    rejected: str  # a fetched commit that was refused
+    problems: tuple[Problem, ...]  # why it was refused, or warnings of an accepted one
+
+    def __init__(
+        self, name: str, ok: bool, message: str, commit: str = "", previous: str = "", rejected: str = "",
+        problems: tuple[Problem, ...] = (),
+    ) -> None:
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "ok", ok)
+        object.__setattr__(self, "message", message)
+        object.__setattr__(self, "commit", commit)
+        object.__setattr__(self, "previous", previous)
+        object.__setattr__(self, "rejected", rejected)
+        object.__setattr__(self, "problems", problems)
 
 
 def _git(args: list[str], cwd: Path | None = None) -> str:
