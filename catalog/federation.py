@@ -26,6 +26,7 @@ served from the cache.
 from __future__ import annotations
 
 import copyreg
+import errno
 import gc
 import os
 import pickle
@@ -42,7 +43,7 @@ from catalog.lint import duplicate_pairs
 from catalog.loader import LoadResult, read_tool, tool_files
 from catalog.model import Caveat, Catalog, Fact, Option, Source, Tool
 from catalog.files import inside, write_atomic_bytes
-from catalog.problems import Problem, duplicate_tool, read_text
+from catalog.problems import Problem, decode_text, duplicate_tool, read_text, unreadable
 from catalog.record import fields, record, replace
 from catalog.sources import (
     BUNDLED_NAME,
@@ -349,9 +350,64 @@ def _shard_file(cache: Path, key: str, shard: int) -> Path:
 
 
 def _content_digest(text: str) -> bytes:
+    return _bytes_digest(text.encode("utf-8", "surrogatepass"))
+
+
+def _bytes_digest(data: bytes) -> bytes:
+    """The digest of a file's bytes (of its text once decoded: the same bytes)."""
     import hashlib  # only when a file changed: start-up on a warm cache does not pay for it
 
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+# Opening with O_NOFOLLOW reads a tool file that is not a symbolic link in one open, its stat
+# taken from the open file (the cache key, as `_stat_link` gives it for a plain file); a link
+# fails to open and goes the careful way (where does it lead?). Without O_NOFOLLOW, always so.
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_PLAIN_FLAGS = os.O_RDONLY | _NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+
+
+def _open_plain(full: str) -> int:
+    return os.open(full, _PLAIN_FLAGS)
+
+
+def _read_upto(fd: int, count: int, regular: bool) -> bytes:
+    """Up to `count` bytes: fewer only at the end of the file (one read for a plain file)."""
+    data = os.read(fd, count)
+    if regular or len(data) == count or not data:
+        return data
+    parts = [data]
+    while count > len(data):
+        more = os.read(fd, count - len(data))
+        if not more:
+            break
+        parts.append(more)
+        data = b"".join(parts)
+    return data
+
+
+def _read_plain(full: str, limit: int) -> tuple[tuple[int, int, int] | None, bytes | None, list[Problem]] | None:
+    """A tool file that is not a symbolic link: (its stat, its bytes up to `limit` + 1, no problem),
+    or (None, None, [why it cannot be read]); None for a symbolic link (the caller checks where it
+    leads). Read as `read_text` reads: sized by the file, on past its size up to the limit."""
+    try:
+        fd = _open_plain(full)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.EMLINK):
+            return None
+        return None, None, [unreadable(full, exc)]
+    try:
+        st = os.fstat(fd)
+        regular = stat_module.S_ISREG(st.st_mode)
+        want = min(st.st_size, limit) + 1
+        data = _read_upto(fd, want, regular)
+        if len(data) == want:
+            data += _read_upto(fd, limit + 1 - len(data), False)
+    except OSError as exc:
+        return None, None, [unreadable(full, exc)]
+    finally:
+        os.close(fd)
+    return (st.st_mtime_ns, st.st_size, st.st_mode), data, []
 
 
 class _Relabelling(pickle.Unpickler):
@@ -799,20 +855,35 @@ def read_source(
             old = shards[shard]
             position = len(entries)
             at = None if old is None else position if aligned[shard] else old.index.get(name)
-            stat, link = _stat_link(join(folder, name))
+            full = join(folder, name)
+            stat = link = None
             if at is not None:
                 cached, cached_found = old.entry(at)
                 if cached is _NOTHING:
                     at = None
                     changed.add(shard)
+                else:
+                    stat, link = _stat_link(full)
             if at is not None and old.stat_equals(at, stat):
                 tool, found = cached, cached_found
                 cached_count += 1
                 entries.append(None if at == position else at)
             else:
                 path = base / name
-                text, found = _read_file(path, directory, builder.limits.file_bytes, link)
-                content = _content_digest(text) if text is not None else b""
+                plain = _read_plain(full, builder.limits.file_bytes) if _NOFOLLOW and not link else None
+                if plain is not None:
+                    stat, data, found = plain[0] or stat, plain[1], plain[2]
+                    text = None
+                    if data is not None:
+                        text, problem = decode_text(full, data, builder.limits.file_bytes)
+                        if problem is not None:
+                            found = [problem]
+                    content = _bytes_digest(data) if text is not None else b""
+                else:  # a symbolic link (or no O_NOFOLLOW here)
+                    if stat is None:
+                        stat, link = _stat_link(full)
+                    text, found = _read_file(path, directory, builder.limits.file_bytes, link)
+                    content = _content_digest(text) if text is not None else b""
                 if at is not None and content and content == old.digest(at):
                     tool, found = cached, cached_found  # touched, not changed: read again, not parsed again
                 elif text is not None:

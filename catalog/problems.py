@@ -73,7 +73,19 @@ def read_text(
             if len(data) == want:
                 data += handle.read(limit + 1 - len(data))
     except OSError as exc:
-        return None, Problem(name, 0, "", f"cannot read {what}: {exc.strerror or exc}")
+        return None, unreadable(name, exc, what)
+    return decode_text(name, data, limit, what, encoding, variable)
+
+
+def unreadable(name: str, exc: OSError, what: str = "file") -> Problem:
+    """The problem of a file that cannot be opened or read."""
+    return Problem(name, 0, "", f"cannot read {what}: {exc.strerror or exc}")
+
+
+def decode_text(
+    name: str, data: bytes, limit: int, what: str = "file", encoding: str = "utf-8", variable: str = "SBB_MAX_FILE_BYTES"
+) -> tuple[str | None, Problem | None]:
+    """The text of a file's bytes (read up to `limit` + 1), or None with the problem: too large, or not text."""
     if len(data) > limit:
         return None, Problem(name, 0, "", f"larger than the {limit:,}-byte limit for a {what} (set {variable} to change it)")
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import pickle
 
@@ -239,7 +240,15 @@ def test_a_file_unreadable_after_it_was_cached_is_reported_not_served(tmp_path, 
             return None, Problem(str(p), 0, "", "cannot read file: Permission denied")
         return real(p, *args, **kwargs)
 
+    real_open = federation._open_plain
+
+    def denied_open(full):  # the same, for a plain file opened without following links
+        if full == str(path):
+            raise PermissionError(errno.EACCES, "Permission denied")
+        return real_open(full)
+
     monkeypatch.setattr(federation, "read_text", denied)
+    monkeypatch.setattr(federation, "_open_plain", denied_open)
     try:
         for _ in range(2):  # and not on the run after either
             result = load(directory)
@@ -248,6 +257,7 @@ def test_a_file_unreadable_after_it_was_cached_is_reported_not_served(tmp_path, 
     finally:
         path.chmod(0o644)
     monkeypatch.setattr(federation, "read_text", real)
+    monkeypatch.setattr(federation, "_open_plain", real_open)
     os.utime(path, ns=(mtime + 10**9, mtime + 10**9))
     assert "t1-stats" in load(directory).catalog.tools
 
@@ -425,3 +435,50 @@ def test_a_warm_load_returns_records_equal_to_the_cold_one_and_the_plain_loader(
     for tool_id, tool in warm.catalog.tools.items():
         assert [o.facts for o in tool.options] == [o.facts for o in cold.catalog.tools[tool_id].options]
     same_as_plain_loader(warm, directory)
+
+
+def test_a_plain_file_is_read_in_one_open_as_read_text_reads_it(tmp_path):
+    from catalog.problems import decode_text, read_text
+
+    limit = 64
+    files = {
+        "fine.toml": "name = 'fine'\n".encode(),
+        "large.toml": b"x" * (limit + 10),
+        "exact.toml": b"y" * limit,
+        "latin.toml": "caf\u00e9".encode("latin-1"),
+        "empty.toml": b"",
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    (tmp_path / "dir.toml").mkdir()
+    for name in [*files, "dir.toml", "missing.toml"]:
+        full = str(tmp_path / name)
+        read = federation._read_plain(full, limit)
+        assert read is not None
+        stat, data, found = read
+        if data is not None:
+            text, problem = decode_text(full, data, limit)
+            found = [problem] if problem else []
+        else:
+            text = None
+        expected_text, expected_problem = read_text(tmp_path / name, limit=limit)
+        assert (text, found) == (expected_text, [expected_problem] if expected_problem else []), name
+        if name in files:
+            st = os.lstat(full)
+            assert stat == (st.st_mtime_ns, st.st_size, st.st_mode)  # the key a later run compares with
+    (tmp_path / "link.toml").symlink_to(tmp_path / "fine.toml")
+    assert federation._read_plain(str(tmp_path / "link.toml"), limit) is None  # the caller checks where it leads
+
+
+def test_tool_files_that_are_links_are_read_only_inside_their_catalogue(tmp_path, parses):
+    directory = catalogue(tmp_path / "c", count=3)
+    tools = directory / "tools"
+    outside = tmp_path / "elsewhere.toml"
+    outside.write_text(entry("Outside Stats", "https://outside.example.org"))
+    (tools / "t9-stats.toml").symlink_to(tools / "t0-stats.toml")
+    (tools / "t8-stats.toml").symlink_to(outside)
+    for _ in range(2):  # cold, then warm
+        result = load(directory)
+        assert "t9-stats" in result.catalog.tools and "t8-stats" not in result.catalog.tools
+        assert [p.file for p in result.errors] == [str(tools / "t8-stats.toml")]
+        assert "outside the catalogue" in result.errors[0].message
