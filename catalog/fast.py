@@ -248,19 +248,22 @@ class FastBuilder:
     # -- the file ----------------------------------------------------------------------------
     def build(self, path: Path, data: Any) -> Tool | None:
         """The tool of a parsed file when it is valid without a single remark, else None."""
+        return self.build_file(str(path), path.stem, data)
+
+    def build_file(self, file: str, stem: str, data: Any) -> Tool | None:
+        """`build` of the file named `file` (its path as a string) whose name without `.toml` is `stem`."""
         if not self.enabled:
             return None
         try:
-            return self._tool(path, data)
+            return self._tool(file, stem, data)
         except Exception:  # noqa: BLE001 - _Reject, or input this path was not written for
             return None
 
-    def _tool(self, path: Path, data: Any) -> Tool:
+    def _tool(self, file: str, stem: str, data: Any) -> Tool:
         if type(data) is not dict:
             raise _Reject
         if not (data.keys() <= _TOOL_KEYS and _TOOL_REQUIRED <= data.keys()):
             raise _Reject
-        stem = path.stem
         if data["schema_version"] != schema.SCHEMA_VERSION or not _slug(stem):
             raise _Reject
         if "id" in data and data["id"] != stem:
@@ -301,7 +304,7 @@ class FastBuilder:
         return Tool(
             stem, name, summary, homepage, shared.setdefault(capabilities, capabilities),
             shared.setdefault(reviewed, reviewed), tuple(options), aliases, repository, every_source,
-            str(path), self.origin, self.origins,
+            file, self.origin, self.origins,
         )
 
     def _sources(self, raw: Any, sources: dict[str, Source]) -> None:

@@ -43,6 +43,7 @@ from catalog.lint import duplicate_pairs
 from catalog.loader import LoadResult, read_tool, tool_files
 from catalog.model import Caveat, Catalog, Fact, Option, Source, Tool
 from catalog.files import inside, write_atomic_bytes
+from catalog.limits import load_toml
 from catalog.problems import Problem, decode_text, duplicate_tool, read_text, unreadable
 from catalog.record import fields, record, replace
 from catalog.sources import (
@@ -98,29 +99,37 @@ def _facts_option(option_id, name, origin, deployment, provider, summary, keys, 
     return Option(option_id, name, origin, deployment, provider, summary, facts, caveats)
 
 
+def _facts_option_citing(option_id, name, origin, deployment, provider, summary, keys, values, sources, fact_origin, caveats):
+    """`_facts_option` of an option whose facts all cite the same sources (`sources`, one tuple)."""
+    facts = dict(zip(keys, map(Fact, values, repeat(sources), repeat(fact_origin))))
+    return Option(option_id, name, origin, deployment, provider, summary, facts, caveats)
+
+
 def _pickle_option(option: Option):
-    """An option's facts as parallel tuples (keys, values, sources) instead of a Fact object each.
+    """An option's facts as parallel tuples (keys, values, sources) instead of a Fact object each,
+    and their sources as one tuple when every fact cites the same (the option's or the tool's).
 
     A catalogue holds ten facts or more per option: pickling each as an object was most of
     the cost of writing the cache. Facts read from one file share their origin and hold no
     federation claims; an option whose facts do not (a merged one) is pickled field by field.
     """
     facts = option.facts
-    origin = ""
-    for fact in facts.values():
-        origin = fact.origin
-        break
     values, sources = [], []
+    origin = None
     for fact in facts.values():
-        if fact.conflicts or fact.origins or fact.origin != origin:
+        if fact.conflicts or fact.origins or (fact.origin != origin and origin is not None):
             return Option, (option.id, option.name, option.origin, option.deployment, option.provider, option.summary, facts, option.caveats)
+        origin = fact.origin
         values.append(fact.value)
         sources.append(fact.sources)
     keys = tuple(facts)
     keys = _FACT_KEYS.setdefault(keys, keys)
-    return _facts_option, (
+    rebuild, cited = _facts_option, tuple(sources)
+    if sources and sources.count(sources[0]) == len(sources):
+        rebuild, cited = _facts_option_citing, sources[0]
+    return rebuild, (
         option.id, option.name, option.origin, option.deployment, option.provider, option.summary,
-        keys, tuple(values), tuple(sources), origin, option.caveats,
+        keys, tuple(values), cited, origin or "", option.caveats,
     )
 
 
@@ -440,11 +449,17 @@ class _Relabelling(pickle.Unpickler):
             return self._problem
         if found is _facts_option:
             return self._facts_option
+        if found is _facts_option_citing:
+            return self._facts_option_citing
         return found
 
     def _facts_option(self, *args):
         *fields, fact_origin, caveats = args
         return _facts_option(*fields, self.label(fact_origin), caveats)
+
+    def _facts_option_citing(self, *args):
+        *fields, fact_origin, caveats = args
+        return _facts_option_citing(*fields, self.label(fact_origin), caveats)
 
     def _tool(self, *args):
         tool = Tool(*args)
@@ -831,8 +846,9 @@ def read_source(
     key = _source_key(spec, directory)
     root = str(directory)
     groups: list[list[str]] = [[] for _ in range(SHARDS)]  # each shard's file names, in name order
-    for name in files:
-        groups[_shard_of(name)].append(name)
+    placed = [_shard_of(name) for name in files]
+    for name, shard in zip(files, placed):
+        groups[shard].append(name)
     shards: dict[int, _Entries | None] = {}  # shard -> what the cache held for it (read when first needed)
     aligned: dict[int, bool] = {}  # shard -> whether it held exactly this run's names, in order
     fresh: dict[int, list] = {}  # shard -> this run's entry of each of its files (see _shard_payload)
@@ -842,8 +858,7 @@ def read_source(
     join = os.path.join
     cached_count = 0
     with _loader.building(vocabulary, spec.name) as builder:
-        for name in files:
-            shard = _shard_of(name)
+        for name, shard in zip(files, placed):
             entries = fresh.get(shard)
             if entries is None:
                 held = _read_shard(_shard_file(cache, key, shard), stamp, spec.name, root) if use_cache else None
@@ -869,7 +884,6 @@ def read_source(
                 cached_count += 1
                 entries.append(None if at == position else at)
             else:
-                path = base / name
                 plain = _read_plain(full, builder.limits.file_bytes) if _NOFOLLOW and not link else None
                 if plain is not None:
                     stat, data, found = plain[0] or stat, plain[1], plain[2]
@@ -882,12 +896,12 @@ def read_source(
                 else:  # a symbolic link (or no O_NOFOLLOW here)
                     if stat is None:
                         stat, link = _stat_link(full)
-                    text, found = _read_file(path, directory, builder.limits.file_bytes, link)
+                    text, found = _read_file(base / name, directory, builder.limits.file_bytes, link)
                     content = _content_digest(text) if text is not None else b""
                 if at is not None and content and content == old.digest(at):
                     tool, found = cached, cached_found  # touched, not changed: read again, not parsed again
                 elif text is not None:
-                    tool, found = _loader.read_tool_text(path, text, vocabulary, spec.name)
+                    tool, found = _parse_tool(full, name, text, vocabulary, builder)
                 else:
                     tool = None  # unreadable: reported, never served from the cache
                 entries.append((stat, content, found, tool))
@@ -914,6 +928,18 @@ def read_source(
     status.errors = sum(p.severity == "error" for p in problems)
     status.warnings = len(problems) - status.errors
     return tools, vocabulary, problems, status
+
+
+def _parse_tool(full: str, name: str, text: str, vocabulary: Vocabulary, builder) -> tuple[Tool | None, list[Problem]]:
+    """`read_tool_text` of the tool file `name` at `full`: a valid one is built without a path
+    object; any other goes the full walk as there."""
+    data, problem = load_toml(text, full)
+    if problem is not None:
+        return None, [problem]
+    tool = builder.build_file(full, name[:-5], data)  # tool files are listed by their `.toml`
+    if tool is not None:
+        return tool, []
+    return _loader.read_tool_data(Path(full), text, data, vocabulary, builder.origin)
 
 
 def _read_file(path: Path, root: Path, limit: int | None = None, link: bool | None = None) -> tuple[str | None, list[Problem]]:

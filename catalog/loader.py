@@ -212,7 +212,13 @@ def read_tool_text(
     tool = builder.build(path, data)
     if tool is not None:
         return tool, []
-    problem = check_shape(data, name)
+    return read_tool_data(path, text, data, vocabulary, origin)
+
+
+def read_tool_data(path: Path, text: str, data: Any, vocabulary: Vocabulary, origin: str = "") -> tuple[Tool | None, list[Problem]]:
+    """A parsed tool file the fast path stepped aside for: the limits check, then the full walk,
+    which words every problem."""
+    problem = check_shape(data, str(path))
     if problem is not None:
         return None, [problem]
     return ToolReader(path, text, data, vocabulary, origin).read()

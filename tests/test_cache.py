@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import pickle
+import shutil
 
 import pytest
 from typer.testing import CliRunner
@@ -38,13 +39,13 @@ def parsed_files():
 def parses(monkeypatch):
     """The tool files parsed (not merely read) in a run, by file name."""
     seen: list[str] = []
-    real = federation._loader.read_tool_text
+    real = federation._parse_tool
 
-    def spy(path, text, vocabulary, origin=""):
-        seen.append(path.name)
-        return real(path, text, vocabulary, origin)
+    def spy(full, name, *args):
+        seen.append(name)
+        return real(full, name, *args)
 
-    monkeypatch.setattr(federation._loader, "read_tool_text", spy)
+    monkeypatch.setattr(federation, "_parse_tool", spy)
     return seen
 
 
@@ -482,3 +483,21 @@ def test_tool_files_that_are_links_are_read_only_inside_their_catalogue(tmp_path
         assert "t9-stats" in result.catalog.tools and "t8-stats" not in result.catalog.tools
         assert [p.file for p in result.errors] == [str(tools / "t8-stats.toml")]
         assert "outside the catalogue" in result.errors[0].message
+
+
+def test_the_fixture_catalogue_round_trips_through_the_cache_whatever_its_facts_cite(tmp_path):
+    from tests.conftest import FIXTURE_CATALOG
+
+    directory = tmp_path / "fixture"
+    shutil.copytree(FIXTURE_CATALOG, directory)
+    cold = load(directory)
+    warm = load(directory)
+    assert warm.statuses[0].cached == len(warm.catalog.tools) > 0
+    options = [o for t in warm.catalog for o in t.options]
+    citing = [len({id(f.sources) for f in o.facts.values()}) for o in options]
+    assert 1 in citing and any(n > 1 for n in citing)  # facts citing one set of sources, and several
+    assert warm.catalog.tools == cold.catalog.tools and warm.problems == cold.problems
+    for tool_id, tool in warm.catalog.tools.items():
+        for mine, theirs in zip(tool.options, cold.catalog.tools[tool_id].options):
+            assert list(mine.facts.items()) == list(theirs.facts.items())
+    same_as_plain_loader(warm, directory)
