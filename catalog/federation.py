@@ -32,6 +32,7 @@ import os
 import pickle
 import re
 import stat as stat_module
+import sys
 import zlib
 from itertools import repeat
 from pathlib import Path
@@ -984,7 +985,31 @@ def load_sources(config: SourceConfig, cache: Path | None = None, use_cache: boo
         if enabled:
             gc.enable()
     gc.freeze()
+    if len(catalog) >= TRIM_AFTER:
+        release_free_memory()
     return FederationResult(catalog, sorted(config_problems + problems), conflicts, statuses)
+
+
+TRIM_AFTER = 20_000  # tools: a load this large leaves megabytes of freed C heap behind
+
+
+def release_free_memory() -> bool:
+    """Give the C library's free heap memory back to the system (glibc's `malloc_trim`); whether it could.
+
+    Reading a large catalogue frees megabytes of buffers and tables (the cache files read, the
+    listing, the per-source tables) between the records it keeps; glibc keeps such memory
+    mapped until asked. At 100,000 tools this is ~9 MB of the process's memory.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        trim = ctypes.CDLL(None).malloc_trim  # absent from other C libraries (musl)
+    except (ImportError, OSError, AttributeError):
+        return False
+    trim(0)
+    return True
 
 
 def _load_and_merge(config: SourceConfig, cache: Path, use_cache: bool):
@@ -1012,16 +1037,19 @@ def _load_and_merge(config: SourceConfig, cache: Path, use_cache: bool):
 
 def merge(per_source: list[tuple[str, dict[str, Tool]]], vocabulary: Vocabulary) -> tuple[Catalog, list[Conflict]]:
     """One catalogue from several, given highest precedence first; with every conflict found."""
+    conflicts: list[Conflict] = []
+    labels = tuple(label for label, _ in per_source)
+    if len(per_source) == 1:  # nothing to merge: the tools in id order
+        tools = per_source[0][1]
+        return Catalog({tool_id: tools[tool_id] for tool_id in sorted(tools)}, vocabulary, labels), conflicts
     by_id: dict[str, list[Tool]] = {}
     for _label, tools in per_source:
         for tool_id, tool in tools.items():
             by_id.setdefault(tool_id, []).append(tool)
-    conflicts: list[Conflict] = []
     merged: dict[str, Tool] = {}
     for tool_id in sorted(by_id):
         versions = by_id[tool_id]
         merged[tool_id] = versions[0] if len(versions) == 1 else merge_tool(versions, conflicts)
-    labels = tuple(label for label, _ in per_source)
     return Catalog(merged, vocabulary, labels), conflicts
 
 

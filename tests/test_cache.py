@@ -501,3 +501,24 @@ def test_the_fixture_catalogue_round_trips_through_the_cache_whatever_its_facts_
         for mine, theirs in zip(tool.options, cold.catalog.tools[tool_id].options):
             assert list(mine.facts.items()) == list(theirs.facts.items())
     same_as_plain_loader(warm, directory)
+
+
+def test_a_large_load_gives_freed_memory_back_and_a_small_one_does_not_try(tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.setattr(federation, "release_free_memory", lambda: calls.append(1) or True)
+    directory = catalogue(tmp_path / "c", count=3)
+    load(directory)
+    assert calls == []
+    monkeypatch.setattr(federation, "TRIM_AFTER", 3)
+    assert len(load(directory).catalog.tools) == 3 and calls == [1]
+
+
+def test_free_memory_is_given_back_with_glibc_and_not_tried_elsewhere(monkeypatch):
+    import platform
+    import sys
+
+    glibc = sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc"
+    assert federation.release_free_memory() is glibc
+    assert federation.release_free_memory() is glibc  # and again
+    monkeypatch.setattr(sys, "platform", "darwin")
+    assert federation.release_free_memory() is False
