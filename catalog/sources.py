@@ -36,7 +36,6 @@ at its last good commit.
 from __future__ import annotations
 
 import zlib
-import json
 import os
 import sys
 import re
@@ -389,6 +388,8 @@ def _problem_from(data: Any) -> Problem | None:
 
 def read_state(spec: SourceSpec, cache: Path | None = None) -> PullState | None:
     """The recorded state of a git source, or None if it was never pulled."""
+    import json  # only git sources have a pull state: other runs do not import it
+
     path = checkout_dir(spec, cache).with_suffix(".json")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -581,6 +582,8 @@ def _resolve(ref: str, repo: Path) -> str:
 
 
 def _write_json(path: Path, data: dict) -> None:
+    import json
+
     from catalog.files import write_atomic
 
     write_atomic(path, json.dumps(data, indent=2), overwrite=True)

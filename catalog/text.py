@@ -21,18 +21,51 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_UNSAFE_CLASS = (
-    "\x00-\x08\x0b-\x1f\x7f-\x9f"
-    "\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb"
+# The unsafe characters as (first, last) code point ranges.
+_UNSAFE_RANGES = (
+    (0x00, 0x08), (0x0B, 0x1F), (0x7F, 0x9F), (0x061C, 0x061C), (0x180E, 0x180E), (0x200B, 0x200F),
+    (0x2028, 0x202E), (0x2060, 0x2064), (0x2066, 0x2069), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB),
 )
-UNSAFE = re.compile(f"[{_UNSAFE_CLASS}]")
-# The same, with tab and line breaks: what single-line outputs (a table cell, a title) flatten.
-UNSAFE_OR_BREAK = re.compile(f"[{_UNSAFE_CLASS}\t\n]")
-LINE_BREAK = re.compile(r"[\t\n]")
-# A catalogue URL: http(s) only; no whitespace, and none of the characters RFC 3986 never
-# allows in a URL (`<`, `>`, `"`, backtick, braces, `|`, backslash, `^`): they are how a link
-# breaks out of markup.
-URL = re.compile(r"^https?://[^\s/$.?#<>\"`{}|\\^][^\s<>\"`{}|\\^]*$")
+_UNSAFE_CLASS = "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in _UNSAFE_RANGES)
+_UNSAFE_CODES = tuple(code for a, b in _UNSAFE_RANGES for code in range(a, b + 1))
+_UNSAFE_CHARS = frozenset(map(chr, _UNSAFE_CODES))
+# Every unsafe character is one Python does not count as printable (controls, format
+# characters and the line and paragraph separators; a test checks it): text that
+# `str.isprintable` accepts holds none of them, nor a tab or line break.
+
+# The patterns, compiled on first use (`__getattr__` below): a class of Unicode ranges costs
+# about 3 M instructions to compile, and most runs (a warm `sbb recommend`) never need one.
+_PATTERNS = {
+    "UNSAFE": f"[{_UNSAFE_CLASS}]",
+    # The same, with tab and line breaks: what single-line outputs (a table cell, a title) flatten.
+    "UNSAFE_OR_BREAK": f"[{_UNSAFE_CLASS}\t\n]",
+    "LINE_BREAK": r"[\t\n]",
+    # A catalogue URL: http(s) only; no whitespace, and none of the characters RFC 3986 never
+    # allows in a URL (`<`, `>`, `"`, backtick, braces, `|`, backslash, `^`): they are how a link
+    # breaks out of markup.
+    "URL": r"^https?://[^\s/$.?#<>\"`{}|\\^][^\s<>\"`{}|\\^]*$",
+}
+
+
+def __getattr__(name: str) -> re.Pattern:
+    """`UNSAFE`, `UNSAFE_OR_BREAK`, `LINE_BREAK` and `URL`, compiled the first time one is asked for."""
+    if name in _PATTERNS:
+        compiled = globals()[name] = re.compile(_PATTERNS[name])
+        return compiled
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _pattern(name: str) -> re.Pattern:
+    return globals().get(name) or __getattr__(name)
+
+
+def _escape(code: int) -> str:
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+# `str.translate` tables: each unsafe character to its escape; for one line, tab and line feed to a space.
+_SHOWN = {code: _escape(code) for code in _UNSAFE_CODES}
+_FLAT = {**_SHOWN, 0x09: " ", 0x0A: " "}
 
 
 def describe_char(char: str) -> str:
@@ -48,7 +81,11 @@ def unsafe_char(text: str, single_line: bool = False) -> str | None:
 
     With `single_line`, a line break or tab is refused too (names, titles, ids, URLs).
     """
-    match = (UNSAFE_OR_BREAK if single_line else UNSAFE).search(text)
+    if text.isprintable():
+        return None
+    if _UNSAFE_CHARS.isdisjoint(text) and not (single_line and ("\n" in text or "\t" in text)):
+        return None
+    match = _pattern("UNSAFE_OR_BREAK" if single_line else "UNSAFE").search(text)
     if match is None:
         return None
     char = match.group()
@@ -58,18 +95,15 @@ def unsafe_char(text: str, single_line: bool = False) -> str | None:
     return f"contains {describe_char(char)} {where}; catalogue text must be plain"
 
 
-def _visible(match: re.Match) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
 def neutralise(text: object, single_line: bool = False) -> str:
     """`text` with every unsafe character shown as an inert escape (`\\x1b`, `\\u202e`).
 
     With `single_line`, tabs and line breaks become spaces, so one value stays on one row.
     """
-    out = UNSAFE.sub(_visible, str(text))
-    return LINE_BREAK.sub(" ", out) if single_line else out
+    text = str(text)
+    if text.isprintable():
+        return text
+    return text.translate(_FLAT if single_line else _SHOWN)
 
 
 # Characters a URL keeps in Markdown: RFC 3986 unreserved and reserved ones that cannot close

@@ -6,7 +6,6 @@ Markdown output escapes markup so that a tool's name cannot style or link anythi
 
 from __future__ import annotations
 
-import json
 import re
 
 from catalog import cells
@@ -210,6 +209,8 @@ def _blocked(v: Verdict) -> str:
 
 def to_json(rec: Recommendation) -> str:
     """Stable, indented JSON."""
+    import json  # only here: a table or Markdown run does not pay for importing it
+
     return json.dumps(to_data(rec), indent=2, ensure_ascii=False) + "\n"
 
 

@@ -1,8 +1,9 @@
 """The `sbb` Typer apps, the root callback (version, cache, the TUI with no command) and
 the console-script entry point. Commands register themselves from their own modules, each
-imported the first time one of its commands is looked up (`COMMAND_MODULES`)."""
+imported the first time one of its commands is looked up (`COMMAND_MODULES`).
 
-from __future__ import annotations
+Annotations are not kept as strings here (no `from __future__ import annotations`): Typer would
+compile and evaluate each of the root callback's when it builds the group."""
 
 import sys
 from collections.abc import MutableMapping
