@@ -29,7 +29,6 @@ import copyreg
 import errno
 import gc
 import os
-import pickle
 import re
 import stat as stat_module
 import sys
@@ -38,11 +37,9 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any
 
-from catalog import loader as _loader
-from catalog.export import plain_value
-from catalog.lint import duplicate_pairs
-from catalog.loader import LoadResult, read_tool, tool_files
-from catalog.model import Caveat, Catalog, Fact, Option, Source, Tool
+from catalog import listing as _listing
+from catalog.listing import tool_files
+from catalog.model import Caveat, Catalog, Fact, LoadResult, Option, Source, Tool
 from catalog.files import inside, write_atomic_bytes
 from catalog.limits import load_toml
 from catalog.problems import Problem, decode_text, duplicate_tool, read_text, unreadable
@@ -68,6 +65,15 @@ from catalog.sources import (
     write_state,
 )
 from catalog.vocabulary import BUNDLED_VOCABULARY, Vocabulary, read_vocabulary
+
+try:  # the C pickler and unpickler: importing `pickle` itself costs start-up 5 M instructions more
+    import _pickle as pickle
+except ImportError:  # an interpreter without it
+    import pickle
+
+# A run served from the cache imports neither the loader (`catalog.loader`, with the fast path,
+# the schema checks and the TOML parser) nor the export and lint code: they are imported where
+# a file is parsed, a conflict described or duplicates looked for.
 
 NAME_SIMILARITY = 92  # rapidfuzz ratio over normalised names that flags a likely duplicate
 CACHE_FORMAT = 7
@@ -155,6 +161,8 @@ class Conflict:
 
     def as_dict(self) -> dict:
         """The conflict as plain data."""
+        from catalog.export import plain_value
+
         return {
             "tool": self.tool,
             "option": self.option,
@@ -311,7 +319,7 @@ def _tool_files(directory: Path) -> list[Path]:
     """The loader's `tool_files`, listed with scandir and sorted as strings (same order, faster)."""
     base = directory / "tools" if (directory / "tools").is_dir() else directory
     try:
-        names = sorted(e.name for e in os.scandir(base) if e.name.endswith(".toml") and e.name != _loader.VOCABULARY_FILE)
+        names = sorted(e.name for e in os.scandir(base) if e.name.endswith(".toml") and e.name != _listing.VOCABULARY_FILE)
     except OSError:
         return tool_files(directory)
     return [base / name for name in names]
@@ -338,12 +346,16 @@ def _stat_link(path: str) -> tuple[tuple[int, int, int] | None, bool]:
     return (st.st_mtime_ns, st.st_size, st.st_mode), link
 
 
-def _code_stamp() -> tuple:
-    """The parsing code's own files: a change to them invalidates every cached entry."""
-    from catalog import countries, fast, licences, model, schema, vocabulary
+_PARSING_CODE = ("loader", "fast", "model", "schema", "vocabulary", "countries", "licences")
 
-    modules = (_loader, fast, model, schema, vocabulary, countries, licences)
-    return (CACHE_FORMAT, *(_stat(Path(m.__file__)) for m in modules), *(_stat(p) for p in licences.inputs()))
+
+def _code_stamp() -> tuple:
+    """The parsing code's own files: a change to them invalidates every cached entry. They are
+    found beside this module, by name: a warm run does not import the parser to stat it."""
+    from catalog import licences
+
+    here = Path(__file__).parent
+    return (CACHE_FORMAT, *(_stat(here / f"{name}.py") for name in _PARSING_CODE), *(_stat(p) for p in licences.inputs()))
 
 
 def _source_key(spec: SourceSpec, directory: Path) -> str:
@@ -663,11 +675,11 @@ def locate(spec: SourceSpec, cache: Path | None = None) -> SourceStatus:
             return status
     if not directory.is_dir():
         status.skipped = "not a catalogue directory" if spec.kind != "git" else f"no directory `{spec.path}` in the repository"
-    elif (spec.kind == "git" and not inside(directory, checkout_dir(spec, cache))) or _loader.escapes(directory / "tools", directory):
+    elif (spec.kind == "git" and not inside(directory, checkout_dir(spec, cache))) or _listing.escapes(directory / "tools", directory):
         # A pulled repository is another agency's: nothing in it may lead out of its checkout.
         status.skipped = "its catalogue directory is a symbolic link out of the repository: not read"
     else:
-        status.listing = _loader.list_tool_names(directory)
+        status.listing = _listing.list_tool_names(directory)
         unlisted = [p for p in status.listing[2] if p.severity == "error"]
         if unlisted:  # an unreadable tools/ is not an empty source
             status.skipped = unlisted[0].message
@@ -685,9 +697,9 @@ def federate_vocabulary(parts: list[tuple[str, Path]]) -> tuple[Vocabulary, list
     origins = {term: (BUNDLED_NAME,) for term in vocabulary.capabilities}
     terms = dict(vocabulary.capabilities)
     for label, directory in parts:
-        path = directory / _loader.VOCABULARY_FILE
-        if _loader.escapes(path, directory):
-            problems.append(_loader.outside_problem(path))
+        path = directory / _listing.VOCABULARY_FILE
+        if _listing.escapes(path, directory):
+            problems.append(_listing.outside_problem(path))
             continue
         if not path.is_file() or path.resolve() == BUNDLED_VOCABULARY.resolve():
             continue
@@ -726,8 +738,8 @@ def vocabulary_disagreements(parts: list[tuple[str, Path]]) -> list[dict]:
     for term in bundled:
         defined[term.id] = [(BUNDLED_NAME, term)]
     for label, directory in parts:
-        path = directory / _loader.VOCABULARY_FILE
-        if _loader.escapes(path, directory) or not path.is_file() or path.resolve() == BUNDLED_VOCABULARY.resolve():
+        path = directory / _listing.VOCABULARY_FILE
+        if _listing.escapes(path, directory) or not path.is_file() or path.resolve() == BUNDLED_VOCABULARY.resolve():
             continue
         more, _ = read_vocabulary(path)
         for term in more:
@@ -748,7 +760,7 @@ def vocabulary_disagreements(parts: list[tuple[str, Path]]) -> list[dict]:
 def _vocabulary_key(parts: list[tuple[str, Path]]) -> tuple:
     """What a federated vocabulary depends on: every vocabulary file by place and stat, in
     precedence order (not the sources' labels: they do not change what an entry means)."""
-    return (_stat(BUNDLED_VOCABULARY), *((str(d.resolve()), _stat(d / _loader.VOCABULARY_FILE)) for _label, d in parts))
+    return (_stat(BUNDLED_VOCABULARY), *((str(d.resolve()), _stat(d / _listing.VOCABULARY_FILE)) for _label, d in parts))
 
 
 def _vocabulary_stamp(parts: list[tuple[str, Path]], key: tuple) -> tuple:
@@ -760,7 +772,7 @@ def _vocabulary_stamp(parts: list[tuple[str, Path]], key: tuple) -> tuple:
 
     files = []
     for label, directory in parts:
-        path = directory / _loader.VOCABULARY_FILE
+        path = directory / _listing.VOCABULARY_FILE
         try:
             link = os.lstat(path)
             leads = (link.st_mode, link.st_mtime_ns, str(path.resolve()) if stat_module.S_ISLNK(link.st_mode) else "")
@@ -838,7 +850,7 @@ def read_source(
         vocabulary, problems = federate_vocabulary(parts)
         vocabulary_key = _vocabulary_key(parts)
     status.terms = tuple(t for t, o in vocabulary.origins.items() if spec.name in o and BUNDLED_NAME not in o)
-    base, files, listed = status.listing or _loader.list_tool_names(directory)
+    base, files, listed = status.listing or _listing.list_tool_names(directory)
     status.listing = None
     problems = problems + listed
     if not files:
@@ -858,7 +870,7 @@ def read_source(
     folder = os.fspath(base)
     join = os.path.join
     cached_count = 0
-    with _loader.building(vocabulary, spec.name) as builder:
+    with _LazyBuilding(vocabulary, spec.name) as builder:
         for name, shard in zip(files, placed):
             entries = fresh.get(shard)
             if entries is None:
@@ -931,6 +943,30 @@ def read_source(
     return tools, vocabulary, problems, status
 
 
+class _LazyBuilding:
+    """`catalog.loader.building(vocabulary, origin)`, entered the first time its builder is used
+    (a file to parse): a run that finds every file in the cache never imports the loader."""
+
+    def __init__(self, vocabulary: Vocabulary, origin: str) -> None:
+        self._vocabulary, self._origin = vocabulary, origin
+        self._context: Any = None
+        self._builder: Any = None
+
+    def __enter__(self) -> _LazyBuilding:
+        return self
+
+    def __getattr__(self, name: str) -> Any:  # the builder's: `limits`, `origin`, `build_file`, ...
+        if self._context is None:
+            from catalog.loader import building
+
+            self._context = building(self._vocabulary, self._origin)
+            self._builder = self._context.__enter__()
+        return getattr(self._builder, name)
+
+    def __exit__(self, *exc: Any) -> Any:
+        return None if self._context is None else self._context.__exit__(*exc)
+
+
 def _parse_tool(full: str, name: str, text: str, vocabulary: Vocabulary, builder) -> tuple[Tool | None, list[Problem]]:
     """`read_tool_text` of the tool file `name` at `full`: a valid one is built without a path
     object; any other goes the full walk as there."""
@@ -940,7 +976,9 @@ def _parse_tool(full: str, name: str, text: str, vocabulary: Vocabulary, builder
     tool = builder.build_file(full, name[:-5], data)  # tool files are listed by their `.toml`
     if tool is not None:
         return tool, []
-    return _loader.read_tool_data(Path(full), text, data, vocabulary, builder.origin)
+    from catalog.loader import read_tool_data
+
+    return read_tool_data(Path(full), text, data, vocabulary, builder.origin)
 
 
 def _read_file(path: Path, root: Path, limit: int | None = None, link: bool | None = None) -> tuple[str | None, list[Problem]]:
@@ -948,8 +986,8 @@ def _read_file(path: Path, root: Path, limit: int | None = None, link: bool | No
 
     `link`: whether `path` is a symbolic link, when the caller knows (one system call less).
     """
-    if (_loader.escapes(path, root) if link is None else link and not inside(path, root)):
-        return None, [_loader.outside_problem(path)]
+    if (_listing.escapes(path, root) if link is None else link and not inside(path, root)):
+        return None, [_listing.outside_problem(path)]
     text, problem = read_text(path, limit=limit)
     return (None, [problem]) if problem is not None else (text, [])
 
@@ -1253,6 +1291,8 @@ def find_duplicates(catalog: Catalog) -> list[Duplicate]:
         if key not in out and cross(a, b):
             out[key] = Duplicate(first.id, first.origins or (first.origin,), second.id, second.origins or (second.origin,), reason)
 
+    from catalog.lint import duplicate_pairs
+
     for a, b, reason in duplicate_pairs(tools):
         add(a, b, reason)
     return sorted(out.values(), key=lambda d: (d.first, d.second))
@@ -1353,14 +1393,16 @@ def check_candidate(
     where = f"`{spec.path}`" if spec.path else "the repository root"
     if not directory.is_dir():
         return [Problem(str(directory), 0, "", f"no catalogue directory {where} at this commit")]
-    own = str(directory / _loader.VOCABULARY_FILE)
+    own = str(directory / _listing.VOCABULARY_FILE)
     problems = [p for p in vocabulary_problems if p.file == own]
     files = _tool_files(directory)
     if not files:
         consequence = "this commit would remove every entry of the source" if had_entries else f"is {where} the catalogue directory?"
         problems.append(Problem(str(directory), 0, "", f"no tool files (*.toml) in {where}: {consequence}"))
+    from catalog.loader import building, read_tool
+
     seen: dict[str, str] = {}
-    with _loader.building(vocabulary, spec.name):
+    with building(vocabulary, spec.name):
         for path in files:
             tool, found = read_tool(path, vocabulary, spec.name, root=directory)
             problems += found

@@ -10,7 +10,6 @@ import contextlib
 import contextvars
 import functools
 import gc
-import os
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -20,91 +19,29 @@ import tomli
 from catalog import schema
 from catalog.countries import is_location
 from catalog import licences
-from catalog.files import SLUG, inside
+from catalog.files import SLUG
 from catalog.fast import FastBuilder
 from catalog.limits import check_shape, load_toml
 from catalog.text import UNSAFE, URL, unsafe_char
 from catalog import assurance
-from catalog.model import Caveat, Catalog, Fact, Option, SecurityAssessment, Source, Tool
+from catalog.listing import (  # noqa: F401 - the listing is part of the loader's interface
+    BUNDLED_CATALOG,
+    NOT_TOOLS,
+    VOCABULARY_FILE,
+    escapes,
+    list_tool_files,
+    list_tool_names,
+    outside_problem,
+    tool_files,
+)
+from catalog.model import Caveat, Catalog, Fact, LoadResult, Option, SecurityAssessment, Source, Tool
 from catalog.problems import Problem, did_you_mean, duplicate_tool, format_path, key_lines, line_of, read_text, toml_problem
-from catalog.record import record
 from catalog.schema import Field
 from catalog.vocabulary import BUNDLED_VOCABULARY, Vocabulary, read_vocabulary
 
-BUNDLED_CATALOG = Path(__file__).parent / "data"
 # Controls, escapes, BiDi and zero-width characters: never legitimate in catalogue text.
 CONTROL = UNSAFE
-VOCABULARY_FILE = "capabilities.toml"
 MAX_PROBLEMS = 200  # problems listed per file; the rest are counted
-
-
-@record
-class LoadResult:
-    """A catalogue and every problem met while reading it."""
-
-    catalog: Catalog
-    problems: list[Problem]  # a new [] when not given
-
-    def __init__(self, catalog: Catalog, problems: list[Problem] | None = None) -> None:
-        self.catalog = catalog
-        self.problems = [] if problems is None else problems
-
-    @property
-    def errors(self) -> list[Problem]:
-        """Fatal problems."""
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        """Soft problems."""
-        return [p for p in self.problems if p.severity == "warning"]
-
-    @property
-    def ok(self) -> bool:
-        """True when nothing fatal was found."""
-        return not self.errors
-
-
-# TOML files a catalogue directory may hold beside `tools/` that are not tool entries.
-NOT_TOOLS = (VOCABULARY_FILE, "sbb.toml")
-
-
-def tool_files(directory: Path) -> list[Path]:
-    """The tool files of a catalogue directory, sorted by name."""
-    return list_tool_files(directory)[0]
-
-
-def list_tool_files(directory: Path) -> tuple[list[Path], list[Problem]]:
-    """The tool files of a catalogue directory, sorted by name, and what would go unseen.
-
-    Tool files are `tools/*.toml` when `tools/` exists, else `*.toml`. A `tools/` that cannot be
-    listed is an error (not an empty catalogue); a `*.toml` beside `tools/` is never read, and
-    says so in a warning.
-    """
-    base, names, problems = list_tool_names(directory)
-    return [base / name for name in names], problems
-
-
-def list_tool_names(directory: Path) -> tuple[Path, list[str], list[Problem]]:
-    """`list_tool_files` as the directory holding the tool files and their names (no path
-    object per file: a large catalogue read from its cache never needs most of them)."""
-    directory = Path(directory)
-    base = directory / "tools" if (directory / "tools").is_dir() else directory
-    try:
-        names = sorted(e.name for e in os.scandir(base) if e.name.endswith(".toml") and e.name != VOCABULARY_FILE)
-    except OSError as exc:
-        return base, [], [Problem(str(base), 0, "", f"cannot list the tool files: {exc.strerror or exc}")]
-    problems: list[Problem] = []
-    if base != directory and directory != BUNDLED_CATALOG:
-        try:
-            stray = sorted(e.name for e in os.scandir(directory) if e.name.endswith(".toml") and e.name not in NOT_TOOLS)
-        except OSError:
-            stray = []
-        problems += [
-            Problem(str(directory / name), 0, "", "not read: this catalogue's tool files are in tools/ (move it there)", "warning")
-            for name in stray
-        ]
-    return base, names, problems
 
 
 def load_vocabulary(directories: list[Path]) -> tuple[Vocabulary, list[Problem]]:
@@ -167,16 +104,6 @@ def load_catalog(directories: list[Path] | None = None, label: str | None = None
     ordered = {tool_id: tools[tool_id] for tool_id in sorted(tools)}
     catalog = Catalog(ordered, vocabulary, tuple(str(d) for d in directories))
     return LoadResult(catalog, sorted(problems))
-
-
-def escapes(path: Path, root: Path) -> bool:
-    """True when `path` is a symbolic link that resolves outside `root` (one lstat when it is not a link)."""
-    return os.path.islink(path) and not inside(path, root)
-
-
-def outside_problem(path: Path) -> Problem:
-    """The problem of a file that is a symbolic link out of its catalogue (never read, never echoed)."""
-    return Problem(str(path), 0, "", "a symbolic link to a file outside the catalogue directory: not read")
 
 
 def read_tool(path: Path, vocabulary: Vocabulary, origin: str = "", root: Path | None = None) -> tuple[Tool | None, list[Problem]]:

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 from catalog.record import record
 from catalog.schema import STEP_OF_ORIGIN
 
-if TYPE_CHECKING:  # for the annotation only: the model never imports the vocabulary at run time
+if TYPE_CHECKING:  # for the annotations only: the model never imports these at run time
+    from catalog.problems import Problem
     from catalog.vocabulary import Vocabulary
 
 
@@ -235,3 +236,29 @@ class Catalog:
             self._option_count = sum(len(tool.options) for tool in self.tools.values())
         return self._option_count
 
+
+@record
+class LoadResult:
+    """A catalogue and every problem met while reading it."""
+
+    catalog: Catalog
+    problems: list["Problem"]  # a new [] when not given
+
+    def __init__(self, catalog: Catalog, problems: list["Problem"] | None = None) -> None:
+        self.catalog = catalog
+        self.problems = [] if problems is None else problems
+
+    @property
+    def errors(self) -> list["Problem"]:
+        """Fatal problems."""
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list["Problem"]:
+        """Soft problems."""
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing fatal was found."""
+        return not self.errors

@@ -271,7 +271,7 @@ def configured_sources(
     `explicit` are `--catalog` directories. Two sources may not share a name: the later one is
     reported and dropped.
     """
-    from catalog.loader import BUNDLED_CATALOG
+    from catalog.listing import BUNDLED_CATALOG
 
     env = os.environ if env is None else env
     out = SourceConfig()

@@ -14,13 +14,13 @@ def test_a_source_is_listed_once_per_load_and_the_listing_is_not_kept(tmp_path, 
     directory = tmp_path / "cat"
     shutil.copytree(FIXTURE_CATALOG, directory)
     calls = []
-    real = federation._loader.list_tool_names
+    real = federation._listing.list_tool_names
 
     def counting(where):
         calls.append(where)
         return real(where)
 
-    monkeypatch.setattr(federation._loader, "list_tool_names", counting)
+    monkeypatch.setattr(federation._listing, "list_tool_names", counting)
     config = SourceConfig(sources=[SourceSpec("mine", "directory", str(directory), explicit=True)])
     for _ in range(2):  # cold, then warm
         calls.clear()
