@@ -179,6 +179,7 @@ class FastBuilder:
         self.enabled = limits.depth >= _MIN_DEPTH and limits.items >= _MIN_ITEMS
         self.items = limits.items
         self.capabilities = {c: c for c in capabilities}  # each term's one string
+        self.capability_lists: dict[tuple, tuple] = {}  # a list as written -> the tuple it stands for
         self.origin = origin
         self.origins = (origin,) if origin else ()
         self.today = date.today()
@@ -280,14 +281,7 @@ class FastBuilder:
         if type(reviewed) is not date or reviewed > self.today:
             raise _Reject
         aliases = self.aliases(data["aliases"]) if "aliases" in data else ()
-        capabilities = data["capabilities"]
-        if type(capabilities) is not list or not capabilities or len(capabilities) > self.items:
-            raise _Reject
-        known = self.capabilities
-        for capability in capabilities:
-            if type(capability) is not str or capability not in known:
-                raise _Reject
-        capabilities = tuple(dict.fromkeys([known[c] for c in capabilities]))  # the vocabulary's own strings
+        capabilities = self._capabilities(data["capabilities"])
         raw_options = data["options"]
         if type(raw_options) is not list or not raw_options or len(raw_options) > self.items:
             raise _Reject
@@ -300,12 +294,27 @@ class FastBuilder:
                 raise _Reject
             seen.add(option.id)
             options.append(option)
-        shared = self.shared
         return Tool(
-            stem, name, summary, homepage, shared.setdefault(capabilities, capabilities),
-            shared.setdefault(reviewed, reviewed), tuple(options), aliases, repository, every_source,
-            file, self.origin, self.origins,
+            stem, name, summary, homepage, capabilities, self.shared.setdefault(reviewed, reviewed), tuple(options),
+            aliases, repository, every_source, file, self.origin, self.origins,
         )
+
+    def _capabilities(self, raw: Any) -> tuple[str, ...]:
+        """A tool's capabilities: checked once per distinct list, one tuple of the vocabulary's own strings."""
+        if type(raw) is not list:
+            raise _Reject
+        key = tuple(raw)
+        found = self.capability_lists.get(key)  # TypeError (a table in the list) steps aside
+        if found is None:
+            if not raw or len(raw) > self.items:
+                raise _Reject
+            known = self.capabilities
+            for capability in raw:
+                if type(capability) is not str or capability not in known:
+                    raise _Reject
+            found = tuple(dict.fromkeys([known[c] for c in raw]))
+            found = self.capability_lists[key] = self.shared.setdefault(found, found)
+        return found
 
     def _sources(self, raw: Any, sources: dict[str, Source]) -> None:
         if type(raw) is not list or len(raw) > self.items:
@@ -366,8 +375,11 @@ class FastBuilder:
         origin = self.origin
         for key, value in raw.items():
             fact_key, check, own = table[key]  # KeyError: an unknown key steps aside
-            value = check(value)
-            facts[fact_key] = Fact(value, _own_sources(value) or fallback if own else fallback, origin)
+            if own:
+                value = check(value)
+                facts[fact_key] = Fact(value, _own_sources(value) or fallback, origin)
+            else:
+                facts[fact_key] = Fact(check(value), fallback, origin)
 
     def _cited_section(self, raw: dict, table: dict, sources: dict[str, Source], fallback: tuple, facts: dict) -> None:
         """A section with its own `sources` or `cite`."""
