@@ -1,4 +1,4 @@
-"""Scale benchmark: `python -m benchmarks [--big] [--loading] [--runs N] [--write BENCHMARKS.md]`.
+"""Scale benchmark: `python -m benchmarks [--big] [--loading] [--cpu] [--runs N] [--write BENCHMARKS.md]`.
 
 Each figure is a ratio against a floor measured in the same run, on the same files:
 
@@ -16,6 +16,9 @@ Each figure is a ratio against a floor measured in the same run, on the same fil
 - fuzzy search (`catalog.search.SearchIndex`), one query per keystroke: median and p90;
 - the whole `sbb recommend` process on the catalogue (warm cache): time and peak RSS;
 - `sbb recommend` start-up on the bundled catalogue against a trivial Typer command.
+
+`--cpu` times the loads and their floors in CPU time of the process instead of wall time: on
+a shared machine other work stretches wall time, and the ratios with it.
 
 Sizes 1,000 and 10,000 tools by default (a few minutes on two cores); `--big` adds 100,000.
 Each size runs in its own process, so one size's memory and collector state never leak into
@@ -72,14 +75,19 @@ def _p90(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, int(round(0.9 * (len(ordered) - 1))))]
 
 
+# The clock of the load rows: wall time, or with --cpu this process's CPU time (steadier on a
+# shared machine, where other work stretches wall time by up to 2x; I/O waits are not counted).
+CLOCK = time.perf_counter
+
+
 def _timed(fn, runs: int, after=None) -> tuple[float, object]:
-    """Median seconds of `fn()` over `runs` runs; `after(result)` runs untimed after each."""
+    """Median seconds of `fn()` over `runs` runs (by `CLOCK`); `after(result)` runs untimed after each."""
     times, result = [], None
     for _ in range(runs):
         gc.collect()
-        start = time.perf_counter()
+        start = CLOCK()
         result = fn()
-        times.append(time.perf_counter() - start)
+        times.append(CLOCK() - start)
         if after is not None:
             after(result)
     return _median(times), result
@@ -367,6 +375,14 @@ def table(results: list[dict], startup: dict) -> str:
     return "\n".join(lines)
 
 
+def _load_average() -> str:
+    """The one-minute load average (how busy the shared machine was), or "?" where unknown."""
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except (OSError, AttributeError):
+        return "?"
+
+
 def machine() -> str:
     cores = os.cpu_count()
     try:
@@ -383,18 +399,26 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs per load measure (medians); 1 at 100k")
     parser.add_argument("--write", type=Path, help="also write the report (markdown) to this file")
     parser.add_argument("--loading", action="store_true", help="only the loading rows (cold, warm, one edit, the catalogue held): far shorter at 100,000")
+    parser.add_argument("--cpu", action="store_true", help="time the loads (and their floors) in CPU time of the process, not wall time")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
+        if args.cpu:
+            global CLOCK
+            CLOCK = time.process_time
         print(json.dumps(measure_size(args.child, args.runs, args.loading)))
         return
     sizes = args.sizes or [1000, 10000] + ([100_000] if args.big else [])
     started = time.perf_counter()
+    load_before = _load_average()
     results = []
     for size in sizes:
         print(f"measuring {size:,} tools…", file=sys.stderr, flush=True)
         done = subprocess.run(
-            [sys.executable, "-m", "benchmarks", "--child", str(size), "--runs", str(args.runs), *(["--loading"] if args.loading else [])],
+            [
+                sys.executable, "-m", "benchmarks", "--child", str(size), "--runs", str(args.runs),
+                *(["--loading"] if args.loading else []), *(["--cpu"] if args.cpu else []),
+            ],
             cwd=ROOT, capture_output=True, text=True, check=False,
         )
         if done.returncode != 0:
@@ -404,10 +428,14 @@ def main(argv: list[str] | None = None) -> None:
     if not args.loading:
         print("measuring start-up…", file=sys.stderr, flush=True)
         startup = measure_startup(args.runs)
-    command = "python -m benchmarks" + (" --big" if args.big else "") + (" --loading" if args.loading else "") + (f" --sizes {' '.join(map(str, args.sizes))}" if args.sizes else "")
+    command = (
+        "python -m benchmarks" + (" --big" if args.big else "") + (" --loading" if args.loading else "") + (" --cpu" if args.cpu else "")
+        + (f" --sizes {' '.join(map(str, args.sizes))}" if args.sizes else "")
+    )
     report = (
         f"Measured {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC with `{command}` "
-        f"({time.perf_counter() - started:.0f} s).\n\n{machine()}\n\n{table(results, startup)}\n"
+        f"({time.perf_counter() - started:.0f} s; load average {load_before} at the start, {_load_average()} at the end"
+        f"{'; loads timed in CPU time' if args.cpu else ''}).\n\n{machine()}\n\n{table(results, startup)}\n"
     )
     print(report)
     if args.write:
