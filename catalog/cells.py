@@ -81,6 +81,9 @@ def wrap(text: str, cells: int, initial_indent: str = "", subsequent_indent: str
     spaces) between its characters.
     """
     if width(text) == len(text) and width(initial_indent + subsequent_indent) == len(initial_indent + subsequent_indent):
+        fast = _plain_wrap(text, cells, initial_indent, subsequent_indent)
+        if fast is not None:
+            return fast
         return textwrap.wrap(text, cells, initial_indent=initial_indent, subsequent_indent=subsequent_indent)
     lines: list[str] = []
     line, used, indent = initial_indent, width(initial_indent), initial_indent
@@ -103,4 +106,33 @@ def wrap(text: str, cells: int, initial_indent: str = "", subsequent_indent: str
             line, used = line + char, used + c
     if line != indent:
         lines.append(line)
+    return lines
+
+
+
+def _plain_wrap(text: str, cells: int, initial_indent: str, subsequent_indent: str) -> list[str] | None:
+    """`textwrap.wrap`'s lines for plain text, or None when the text needs textwrap itself.
+
+    Plain: printable ASCII words one space apart, no hyphen (textwrap breaks after one) and no
+    word wider than a line. textwrap then fills each line greedily with whole words, which is
+    what this does, without its regular expressions (a table run wraps a few dozen texts).
+    """
+    if not (text.isascii() and text.isprintable()) or "-" in text or "  " in text or text[:1] == " " or text[-1:] == " ":
+        return None
+    room = cells - max(len(initial_indent), len(subsequent_indent))
+    words = text.split(" ") if text else []
+    if room < 1 or any(len(word) > room for word in words):
+        return None
+    lines: list[str] = []
+    indent, line = initial_indent, ""
+    for word in words:
+        if not line:
+            line = word
+        elif len(indent) + len(line) + 1 + len(word) <= cells:
+            line += " " + word
+        else:
+            lines.append(indent + line)
+            indent, line = subsequent_indent, word
+    if line:
+        lines.append(indent + line)
     return lines

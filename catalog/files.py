@@ -19,16 +19,25 @@ import re
 import time
 from pathlib import Path
 
-# A catalogue id: lowercase ASCII letters and digits in dash-separated words.
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# A catalogue id: lowercase ASCII letters and digits in dash-separated words. `SLUG` is this
+# compiled, on first use (`__getattr__` below): most runs never check an id.
+_SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 # The longest id a file may be named after: well inside every filesystem's name limit.
 MAX_SLUG = 80
 # `.NAME.PID.XXXXXXXX.tmp`: the temporary files of write_atomic (PID: the writing process).
-_TEMP = re.compile(r"^\..+\.(\d+)\.[A-Za-z0-9_]+\.tmp$")
+_TEMP = r"^\..+\.(\d+)\.[A-Za-z0-9_]+\.tmp$"
 # `.NAME.XXXXXXXX.tmp`: those of earlier releases, which did not record the writer; swept once stale.
-_OLD_TEMP = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
+_OLD_TEMP = r"^\..+\.[a-z0-9_]{8}\.tmp$"
 OLD_TEMP_AGE = 3600  # seconds: no write takes this long
 _swept: set[str] = set()
+
+
+def __getattr__(name: str) -> re.Pattern:
+    """`SLUG`, compiled the first time it is asked for."""
+    if name == "SLUG":
+        compiled = globals()[name] = re.compile(_SLUG)
+        return compiled
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _umask() -> int:
@@ -53,7 +62,7 @@ class UnsafePath(ValueError):
 
 def is_slug(text: object) -> bool:
     """True for a usable catalogue id (and file name): a slug of at most MAX_SLUG characters."""
-    return isinstance(text, str) and len(text) <= MAX_SLUG and bool(SLUG.match(text))
+    return isinstance(text, str) and len(text) <= MAX_SLUG and bool(re.match(_SLUG, text))
 
 
 def inside(path: Path, root: Path) -> bool:
@@ -104,11 +113,11 @@ def sweep_temps(directory: Path) -> list[Path]:
         return removed
     now = time.time()
     for entry in entries:
-        match = _TEMP.match(entry.name)
+        match = re.match(_TEMP, entry.name)
         if not entry.is_file(follow_symlinks=False):
             continue
         if match is None:
-            if not _OLD_TEMP.match(entry.name) or now - entry.stat(follow_symlinks=False).st_mtime < OLD_TEMP_AGE:
+            if not re.match(_OLD_TEMP, entry.name) or now - entry.stat(follow_symlinks=False).st_mtime < OLD_TEMP_AGE:
                 continue
         elif _running(int(match.group(1))):
             continue

@@ -28,8 +28,9 @@ from catalog.record import record
 
 DATA_FILE = Path(__file__).parent / "reference" / "licences.toml"
 # SPDX 2.3 annex D: a user-defined licence reference, optionally in another document.
-LICENSE_REF = re.compile(r"^(DocumentRef-[A-Za-z0-9.-]+:)?LicenseRef-[A-Za-z0-9.-]+$")
-_WORD = re.compile(r"[^\s()]+")
+# (Patterns as text: `re` compiles each once, when an expression is first parsed.)
+LICENSE_REF = r"^(DocumentRef-[A-Za-z0-9.-]+:)?LicenseRef-[A-Za-z0-9.-]+$"
+_WORD = r"[^\s()]+"
 _OPERATORS = frozenset({"and", "or", "with"})
 
 
@@ -118,7 +119,7 @@ def parse(text: str) -> Parsed:
         return Parsed(None, "not a valid SPDX expression")
     if tree is None:
         return Parsed(None, "an empty licence expression")
-    unknown = [k for k in licensing.unknown_license_keys(tree) if not LICENSE_REF.match(k)]
+    unknown = [k for k in licensing.unknown_license_keys(tree) if not re.match(LICENSE_REF, k)]
     if unknown:
         from catalog.problems import did_you_mean
 
@@ -164,8 +165,8 @@ def _notes(text: str, normalised: str, licensing) -> tuple[str, ...]:
     if text == normalised:
         return ()
     notes: list[str] = []
-    for word in dict.fromkeys(_WORD.findall(text)):
-        if word.casefold() in _OPERATORS or word in licensing.known_symbols or LICENSE_REF.match(word):
+    for word in dict.fromkeys(re.findall(_WORD, text)):
+        if word.casefold() in _OPERATORS or word in licensing.known_symbols or re.match(LICENSE_REF, word):
             continue
         symbol = licensing.parse(word)
         key = getattr(symbol, "key", None) or str(symbol)

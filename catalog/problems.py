@@ -155,7 +155,7 @@ def key_lines(text: str) -> dict[tuple, int]:
     return lines
 
 
-_ONE_LINE_STRING = re.compile(r"""(?:"(?:[^"\\]|\\.)*"|'[^']*')""")
+_ONE_LINE_STRING = r"""(?:"(?:[^"\\]|\\.)*"|'[^']*')"""  # compiled (and kept) by `re` when first used
 
 
 def _ends_on_its_line(text: str) -> bool:
@@ -164,7 +164,7 @@ def _ends_on_its_line(text: str) -> bool:
         return True  # a one-line string, number, boolean or date
     if '"""' in text or "'''" in text:
         return False
-    bare = _ONE_LINE_STRING.sub("", text)
+    bare = re.sub(_ONE_LINE_STRING, "", text)
     if '"' in bare or "'" in bare:
         return False
     bare = bare.split("#", 1)[0]

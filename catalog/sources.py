@@ -58,7 +58,7 @@ APP_NAME = "sharebuybuild"
 USER_FILE = "sources.toml"
 PROJECT_FILE = "sbb.toml"
 BUNDLED_NAME = "bundled"
-NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+NAME = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"  # a source's name (compiled by `re` when a config is read)
 TOP_KEYS = ("bundled", "sources")
 SOURCE_KEYS = ("name", "path", "git", "ref")
 # Transports git may use for a configured source: never `ext::` (runs commands) or others.
@@ -237,7 +237,7 @@ def read_config(path: Path) -> tuple[list[SourceSpec], bool | None, list[Problem
             problem(where + ("git",), f"`{git}` is not a repository URL git may fetch")
             continue
         label = raw.get("name") or _default_name(git or local)
-        if not NAME.match(label):
+        if not re.match(NAME, label):
             problem(where + ("name",), f"`{label}` is not a usable name (letters, digits, `.`, `_`, `-`)")
             continue
         if git is not None:

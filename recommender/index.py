@@ -137,7 +137,18 @@ def risk_signature(tool: Tool, option: Option) -> tuple:
 
 
 _NONZERO = re.compile(rb"[^\x00]+")
-_BITS_OF_BYTE = tuple(tuple(b for b in range(8) if byte >> b & 1) for byte in range(256))
+
+
+def _bits_of_bytes() -> tuple[tuple[int, ...], ...]:
+    """The positions of the set bits of each byte, lowest first: a byte's lowest bit, then those
+    of the byte without it (built from each other, not by testing 8 bits of each byte)."""
+    table: list[tuple[int, ...]] = [()]
+    for byte in range(1, 256):
+        table.append(((byte & -byte).bit_length() - 1, *table[byte & (byte - 1)]))
+    return tuple(table)
+
+
+_BITS_OF_BYTE = _bits_of_bytes()
 
 
 def members(bits: int) -> list[int]:

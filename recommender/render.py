@@ -28,7 +28,7 @@ TIER_HEADINGS = {
     TO_VERIFY: "fails no hard requirement, but the catalogue cannot decide some",
 }
 # Enough to stop emphasis, code, links, images, HTML and table breaks; `(` is inert without `[`.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~])")
+_MD_SPECIAL = r"([\\`*_{}\[\]<>|~])"  # compiled (and kept) by `re` when Markdown is first drawn
 
 
 def plain(text: str) -> str:
@@ -43,7 +43,7 @@ def one_line(text: str) -> str:
 
 def md(text: str) -> str:
     """Text safe inside Markdown: control characters visible, markup characters escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", plain(text)).replace("\n", " ")
+    return re.sub(_MD_SPECIAL, r"\\\1", plain(text)).replace("\n", " ")
 
 
 # -- JSON -----------------------------------------------------------------------------------
@@ -234,10 +234,20 @@ def provenance_mark(v: Verdict, home: str) -> str:
     return mark
 
 
+def _disputed_anywhere(a: Assessment) -> bool:
+    """Whether another source states something else for any fact of the option, or for what
+    the tool is (its name, its capabilities)."""
+    return any(f.conflicts for f in a.option.facts.values()) or any(len(claims) > 1 for _key, claims in a.tool.claims)
+
+
 def _verdict_line(a: Assessment, home: str = "") -> str:
+    # With one catalogue source (no home) and nothing about the option disputed, no verdict can
+    # carry a mark: the facts behind each (every requirement judged again, noting what it
+    # reads) are not worked out.
+    marked = bool(home) or _disputed_anywhere(a)
     parts = []
     for v in a.verdicts:
-        mark = provenance_mark(v, home)
+        mark = provenance_mark(v, home) if marked else ""
         if v.result != PASS or not v.hard or mark:
             parts.append(f"{MARK[v.result]}{v.requirement}{mark}")
     return " ".join(parts)

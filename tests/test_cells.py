@@ -80,3 +80,31 @@ def test_compare_aligns_wide_names(tmp_path):
     bars = [cells.width(line[: line.index(" | ")]) for line in lines if " | " in line]
     assert len(bars) > 5 and set(bars) == {38}
     assert all(cells.width(line) <= 80 for line in lines)
+
+
+def test_plain_text_is_wrapped_as_textwrap_wraps_it():
+    """Plain text takes a path of its own (no regular expressions): the same lines as textwrap,
+    over many random texts, widths and indents; anything else goes to textwrap itself."""
+    import random
+    import string
+    import textwrap
+
+    from catalog import cells as cells_module
+    from catalog.cells import _plain_wrap
+
+    rng = random.Random(7)
+    letters = string.ascii_letters + string.digits + ".,;:()!?'/\""
+    taken = 0
+    for _ in range(20000):
+        words = ["".join(rng.choice(letters) for _ in range(rng.randint(1, 14))) for _ in range(rng.randint(0, 30))]
+        text = " ".join(words)
+        cells, first, rest = rng.randint(1, 90), " " * rng.randint(0, 8), " " * rng.randint(0, 10)
+        fast = _plain_wrap(text, cells, first, rest)
+        if fast is not None:
+            taken += 1
+            assert fast == textwrap.wrap(text, cells, initial_indent=first, subsequent_indent=rest)
+            assert cells_module.wrap(text, cells, first, rest) == fast
+    assert taken > 10000
+    for other in ("self-hosted option", "two  spaces", " leading", "tab\there", "line\nbreak", "naïve", "x" * 50):
+        assert _plain_wrap(other, 20, "", "  ") is None
+        assert cells_module.wrap(other, 20, "", "  ") == textwrap.wrap(other, 20, subsequent_indent="  ") or not other.isascii()
