@@ -578,25 +578,56 @@ class _Entries:
 _NOTHING = object()
 
 
-def _shard_payload(names: list[str], entries: list, old: _Entries | None) -> tuple:
-    """What a shard stores for this run's files: `entries[i]` is the position of the file's
-    entry in `old` (None: the same position) or this run's (stat, digest, problems, tool)."""
+class _Fresh:
+    """This run's entries of one shard, built by column as the files are read: for each file the
+    position of its entry in the cache (`where` >= 0), or -1 - k for the k-th entry read anew
+    (its stat, digest, problems and tool in the columns). Nothing is made per file that
+    outlives it: a record per file, kept to the end of the load, left holes among the tools."""
+
+    __slots__ = ("where", "stats", "digests", "problems", "tools")
+
+    def __init__(self):
+        from array import array
+
+        self.where, self.stats, self.digests, self.problems, self.tools = array("q"), array("q"), bytearray(), {}, []
+
+    def cached(self, at: int) -> None:
+        self.where.append(at)
+
+    def read(self, stat: tuple[int, int, int] | None, digest: bytes, found: list, tool: Tool | None) -> None:
+        new = len(self.tools)
+        self.where.append(-1 - new)
+        try:
+            self.stats.extend(stat or _NO_STAT)
+        except OverflowError:  # beyond 64 bits: never equal to what a later run stats
+            del self.stats[3 * new:]
+            self.stats.extend(_NO_STAT)
+        self.digests += digest or _NO_DIGEST
+        if found:
+            self.problems[new] = found
+        self.tools.append(tool)
+
+
+def _shard_payload(names: list[str], fresh: _Fresh | None, old: _Entries | None) -> tuple:
+    """What a shard stores for this run's files (`names`, in order): each entry from the cache
+    (`old`) or read in this run (`fresh`)."""
     from array import array
 
+    if fresh is None:
+        return "", b"", b"", {}, []
+    if all(i < 0 for i in fresh.where):  # every file read anew, in order
+        return _NAME_SEP.join(names), fresh.stats.tobytes(), bytes(fresh.digests), fresh.problems, fresh.tools
     stats, digests, problems, tools = array("q"), bytearray(), {}, []
-    for position, entry in enumerate(entries):
-        if entry is None or type(entry) is int:
-            i = position if entry is None else entry
+    for position, i in enumerate(fresh.where):
+        if i >= 0:
             stats.extend(old.stats[3 * i: 3 * i + 3])
             digests += old.digest(i)
             tool, found = old.tools[i], old.problems.get(i)
         else:
-            stat, digest, found, tool = entry
-            try:
-                stats.extend(stat or _NO_STAT)
-            except OverflowError:  # beyond 64 bits: never equal to what a later run stats
-                stats.extend(_NO_STAT)
-            digests += digest or _NO_DIGEST
+            k = -1 - i
+            stats.extend(fresh.stats[3 * k: 3 * k + 3])
+            digests += fresh.digests[_DIGEST * k: _DIGEST * (k + 1)]
+            tool, found = fresh.tools[k], fresh.problems.get(k)
         if found:
             problems[position] = found
         tools.append(tool)
@@ -864,7 +895,7 @@ def read_source(
         groups[shard].append(name)
     shards: dict[int, _Entries | None] = {}  # shard -> what the cache held for it (read when first needed)
     aligned: dict[int, bool] = {}  # shard -> whether it held exactly this run's names, in order
-    fresh: dict[int, list] = {}  # shard -> this run's entry of each of its files (see _shard_payload)
+    fresh: dict[int, _Fresh] = {}  # shard -> this run's entry of each of its files
     changed: set[int] = set()
     tools: dict[str, Tool] = {}
     folder = os.fspath(base)
@@ -879,9 +910,9 @@ def read_source(
                 aligned[shard] = old is not None and old.align(groups[shard])
                 if old is None or held[1] or not aligned[shard]:
                     changed.add(shard)  # not cached, relabelled, or a file was added, removed or renamed
-                entries = fresh[shard] = []
+                entries = fresh[shard] = _Fresh()
             old = shards[shard]
-            position = len(entries)
+            position = len(entries.where)
             at = None if old is None else position if aligned[shard] else old.index.get(name)
             full = join(folder, name)
             stat = link = None
@@ -895,7 +926,7 @@ def read_source(
             if at is not None and old.stat_equals(at, stat):
                 tool, found = cached, cached_found
                 cached_count += 1
-                entries.append(None if at == position else at)
+                entries.cached(at)
             else:
                 plain = _read_plain(full, builder.limits.file_bytes) if _NOFOLLOW and not link else None
                 if plain is not None:
@@ -917,7 +948,7 @@ def read_source(
                     tool, found = _parse_tool(full, name, text, vocabulary, builder)
                 else:
                     tool = None  # unreadable: reported, never served from the cache
-                entries.append((stat, content, found, tool))
+                entries.read(stat, content, found, tool)
                 changed.add(shard)
             if found:
                 problems += found
@@ -935,7 +966,7 @@ def read_source(
             if shard in changed:
                 _write_shard(_shard_file(cache, key, shard), header, _shard_payload(groups[shard], fresh[shard], shards[shard]))
             elif shard not in fresh and _shard_file(cache, key, shard).exists():
-                _write_shard(_shard_file(cache, key, shard), header, _shard_payload([], [], None))
+                _write_shard(_shard_file(cache, key, shard), header, _shard_payload([], None, None))
     del shards, fresh
     status.tools = len(tools)
     status.errors = sum(p.severity == "error" for p in problems)

@@ -522,3 +522,13 @@ def test_free_memory_is_given_back_with_glibc_and_not_tried_elsewhere(monkeypatc
     assert federation.release_free_memory() is glibc  # and again
     monkeypatch.setattr(sys, "platform", "darwin")
     assert federation.release_free_memory() is False
+
+
+def test_a_stat_beyond_64_bits_is_cached_as_never_equal():
+    fresh = federation._Fresh()
+    fresh.read((1, 2, 3), b"a" * 16, [], None)
+    fresh.read((2**70, 5, 6), b"b" * 16, [], None)
+    names, stats, digests, found, tools = federation._shard_payload(["a.toml", "b.toml"], fresh, None)
+    entries = federation._Entries.of((names, stats, digests, found, tools))
+    assert entries is not None and entries.stat_equals(0, (1, 2, 3))
+    assert list(entries.stats[3:]) == list(federation._NO_STAT) and not entries.stat_equals(1, (2**70, 5, 6))
