@@ -44,8 +44,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import tomli
-
 from catalog.problems import Problem, did_you_mean, key_lines, line_of, read_text, toml_problem
 from catalog.record import record
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import tomli
-
 from catalog.countries import is_location
 from catalog.problems import Problem, did_you_mean, format_path, key_lines, line_of, read_text, toml_problem
 from catalog.record import record, replace
@@ -442,21 +440,33 @@ class ProfileReader:
         return tuple(dict.fromkeys(out)) if ok else None
 
 
-def read_profile(path: Path, vocabulary: Vocabulary) -> tuple[Profile | None, list[Problem]]:
-    """Read a profile file; problems are returned, never raised."""
+def read_profile(path: Path, vocabulary: Vocabulary, cache: Path | None = None) -> tuple[Profile | None, list[Problem]]:
+    """Read a profile file; problems are returned, never raised. `cache`: see `parse_profile`."""
     text, problem = read_text(path, "profile")
     if problem is not None:
         return None, [problem]
-    return parse_profile(text, vocabulary, str(path))
+    return parse_profile(text, vocabulary, str(path), cache)
 
 
-def parse_profile(text: str, vocabulary: Vocabulary, name: str = "<profile>") -> tuple[Profile | None, list[Problem]]:
-    """Parse profile TOML text."""
-    from catalog.limits import parse_toml
+def parse_profile(
+    text: str, vocabulary: Vocabulary, name: str = "<profile>", cache: Path | None = None
+) -> tuple[Profile | None, list[Problem]]:
+    """Parse profile TOML text.
 
-    data, problem = parse_toml(text, name)
-    if problem is not None:
-        return None, [problem]
+    With `cache` (a directory), the TOML as parsed is kept there per profile name and used again
+    while the text is the same, character for character: a run with an unchanged profile does
+    not load the TOML parser (a third of the start-up left above Typer's own). Only valid TOML
+    is kept; the profile itself is checked again every time.
+    """
+    data = _cached_toml(cache, name, text) if cache is not None else None
+    if data is None:
+        from catalog.limits import parse_toml
+
+        data, problem = parse_toml(text, name)
+        if problem is not None:
+            return None, [problem]
+        if cache is not None:
+            _keep_toml(cache, name, text, data)
     reader = ProfileReader(name, text, vocabulary)
     profile = reader.read(data)
     return profile, sorted(reader.problems)
@@ -489,3 +499,44 @@ def parse_flag_value(name: str, text: str, vocabulary: Vocabulary, where: str) -
     reader = ProfileReader(where, "", vocabulary)
     checked = reader.check_value(name, value, (name,))
     return checked, reader.problems
+
+
+PARSED_FORMAT = 1  # of the parsed profiles kept by `parse_profile`
+
+
+def _pickler():
+    try:  # the C pickler alone (importing `pickle` itself costs more than parsing the profile)
+        import _pickle as pickle
+    except ImportError:
+        import pickle
+    return pickle
+
+
+def _parsed_file(cache: Path, name: str) -> Path:
+    import zlib
+
+    return cache / f"profile-{zlib.crc32(name.encode('utf-8', 'surrogateescape')):08x}.pickle"
+
+
+def _cached_toml(cache: Path, name: str, text: str) -> dict | None:
+    """The parsed TOML kept for profile `name` when it was parsed from this same text, else None
+    (no entry, another text, or an entry that is damaged or not this program's)."""
+    try:
+        found = _pickler().loads(_parsed_file(cache, name).read_bytes())
+    except Exception:  # noqa: BLE001 - a missing, damaged or foreign file is only not used
+        return None
+    if type(found) is tuple and len(found) == 4 and found[:3] == (PARSED_FORMAT, name, text) and type(found[3]) is dict:
+        return found[3]
+    return None
+
+
+def _keep_toml(cache: Path, name: str, text: str, data: dict) -> None:
+    """Keep the parsed TOML for the next run (a cache that cannot be written is only slower)."""
+    from catalog.files import write_atomic_bytes
+
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        blob = _pickler().dumps((PARSED_FORMAT, name, text, data), protocol=5)
+        write_atomic_bytes(_parsed_file(cache, name), blob, overwrite=True, durable=False)
+    except Exception:  # noqa: BLE001 - OSError, or a value pickle cannot write
+        pass

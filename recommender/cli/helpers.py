@@ -105,6 +105,15 @@ def parse_as_of(text: Optional[str]):
         raise typer.Exit(BAD_INPUT) from None
 
 
+def _profile_cache() -> Path | None:
+    """Where parsed profiles are kept between runs (beside the parsed catalogues), or None when
+    this run neither reads nor writes the cache (`--no-cache`, `SBB_NO_CACHE=1`)."""
+    from catalog.sources import cache_dir
+    from recommender.catalogs import cache_enabled
+
+    return cache_dir() / "parsed-profiles" if cache_enabled() else None
+
+
 def build_profile(vocabulary, profile_path, capability, hard, soft, country, level, stance, ops_capacity, skill, unique, must_control_code, title, allow_empty=False, goals=None, policies=None, as_of=None, sectors=None):
     """A profile from a file and/or flags; flags add to or override the file. Exits 2 on problems."""
     from recommender.profile import Profile, Requirement, parse_flag_value, parse_profile, read_profile
@@ -114,12 +123,12 @@ def build_profile(vocabulary, profile_path, capability, hard, soft, country, lev
     base = Profile()
     if is_stdio(profile_path):
         text, problem = read_stdin("profile")
-        read, found = parse_profile(text, vocabulary, "<stdin>") if problem is None else (None, [problem])
+        read, found = parse_profile(text, vocabulary, "<stdin>", _profile_cache()) if problem is None else (None, [problem])
         problems += found
         if read is not None:
             base = read
     elif profile_path is not None:
-        read, found = read_profile(profile_path, vocabulary)
+        read, found = read_profile(profile_path, vocabulary, _profile_cache())
         problems += found
         if read is not None:
             base = read
