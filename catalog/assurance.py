@@ -26,11 +26,12 @@ class Scheme:
     def __init__(
         self, id: str, label: str, levels: tuple[str, ...], level_labels: tuple[str, ...], reference: str,
     ) -> None:
-        object.__setattr__(self, "id", id)
-        object.__setattr__(self, "label", label)
-        object.__setattr__(self, "levels", levels)
-        object.__setattr__(self, "level_labels", level_labels)
-        object.__setattr__(self, "reference", reference)
+        set_id, set_label, set_levels, set_level_labels, set_reference = self.__record_setters__
+        set_id(self, id)
+        set_label(self, label)
+        set_levels(self, levels)
+        set_level_labels(self, level_labels)
+        set_reference(self, reference)
 
 
 SCHEMES: dict[str, Scheme] = {

@@ -113,11 +113,11 @@ def wrap(text: str, cells: int, initial_indent: str = "", subsequent_indent: str
 def _plain_wrap(text: str, cells: int, initial_indent: str, subsequent_indent: str) -> list[str] | None:
     """`textwrap.wrap`'s lines for plain text, or None when the text needs textwrap itself.
 
-    Plain: printable ASCII words one space apart, no hyphen (textwrap breaks after one) and no
-    word wider than a line. textwrap then fills each line greedily with whole words, which is
+    Plain: printable words of narrow characters (the caller checks) one space apart, no hyphen
+    (textwrap breaks after one) and no word wider than a line. textwrap then fills each line greedily with whole words, which is
     what this does, without its regular expressions (a table run wraps a few dozen texts).
     """
-    if not (text.isascii() and text.isprintable()) or "-" in text or "  " in text or text[:1] == " " or text[-1:] == " ":
+    if not text.isprintable() or "-" in text or "  " in text or text[:1] == " " or text[-1:] == " ":
         return None
     room = cells - max(len(initial_indent), len(subsequent_indent))
     words = text.split(" ") if text else []

@@ -29,11 +29,12 @@ class Source:
     accept: tuple[str, ...]  # source-check warnings the note explains
 
     def __init__(self, id: str, url: str, title: str = "", note: str = "", accept: tuple[str, ...] = ()) -> None:
-        object.__setattr__(self, "id", id)
-        object.__setattr__(self, "url", url)
-        object.__setattr__(self, "title", title)
-        object.__setattr__(self, "note", note)
-        object.__setattr__(self, "accept", accept)
+        set_id, set_url, set_title, set_note, set_accept = self.__record_setters__
+        set_id(self, id)
+        set_url(self, url)
+        set_title(self, title)
+        set_note(self, note)
+        set_accept(self, accept)
 
 
 # Not frozen: a catalogue holds hundreds of thousands of facts, and frozen records pay for
@@ -73,10 +74,11 @@ class SecurityAssessment:
     source: Source | None
 
     def __init__(self, scheme: str, level: str, scope: str, source: Source | None = None) -> None:
-        object.__setattr__(self, "scheme", scheme)
-        object.__setattr__(self, "level", level)
-        object.__setattr__(self, "scope", scope)
-        object.__setattr__(self, "source", source)
+        set_scheme, set_level, set_scope, set_source = self.__record_setters__
+        set_scheme(self, scheme)
+        set_level(self, level)
+        set_scope(self, scope)
+        set_source(self, source)
 
 
 @record(frozen=True)
@@ -89,9 +91,10 @@ class Caveat:
     source: Source | None
 
     def __init__(self, risk: str, text: str, source: Source | None) -> None:
-        object.__setattr__(self, "risk", risk)
-        object.__setattr__(self, "text", text)
-        object.__setattr__(self, "source", source)
+        set_risk, set_text, set_source = self.__record_setters__
+        set_risk(self, risk)
+        set_text(self, text)
+        set_source(self, source)
 
 
 # Options and tools are not frozen either (they were never hashable: they hold a dict of

@@ -22,11 +22,12 @@ class Problem:
     severity: str  # "error" or "warning"
 
     def __init__(self, file: str, line: int, key: str, message: str, severity: str = "error") -> None:
-        object.__setattr__(self, "file", file)
-        object.__setattr__(self, "line", line)
-        object.__setattr__(self, "key", key)
-        object.__setattr__(self, "message", message)
-        object.__setattr__(self, "severity", severity)
+        set_file, set_line, set_key, set_message, set_severity = self.__record_setters__
+        set_file(self, file)
+        set_line(self, line)
+        set_key(self, key)
+        set_message(self, message)
+        set_severity(self, severity)
 
     def __str__(self) -> str:
         # File names, keys and messages quote what a file said: shown inert, on one line.

@@ -17,7 +17,9 @@ from functions compiled once with this module:
 - `hidden`: fields left out of the repr and of comparisons and hashing (a dataclass's
   `field(repr=False, compare=False)`);
 - frozen with slots: pickled as the list of its field values, restored field by field (as a
-  frozen slotted dataclass is); the others pickle as any object does.
+  frozen slotted dataclass is); the others pickle as any object does. Its `__init__` sets the
+  fields through `__record_setters__`, each slot's own setter in field order (what
+  `object.__setattr__` would call, found once rather than on every assignment).
 
 A method the class body defines itself is kept, as `@dataclass` keeps it. `replace` below
 makes a changed copy of a record (or of a dataclass). `dataclasses.fields`, `replace`,
@@ -159,20 +161,27 @@ def _frozen(cls: type, names: tuple[str, ...], key: Callable[[Any], tuple]) -> d
     def __hash__(self):
         return hash(key(self))
 
-    made: dict[str, Callable] = {"__setattr__": __setattr__, "__delattr__": __delattr__, "__hash__": __hash__}
+    made: dict[str, Any] = {"__setattr__": __setattr__, "__delattr__": __delattr__, "__hash__": __hash__}
     if "__slots__" in cls.__dict__:
+        # Each slot's own setter, in field order, for `__init__`: `object.__setattr__` finds and
+        # calls the same, at twice the cost (a source is made by the thousand on a load).
+        slots = {n: d for c in reversed(cls.__mro__) for n, d in c.__dict__.items() if n in names}
+        made["__record_setters__"] = tuple(slots[name].__set__ for name in names)
         every = attrgetter(*names) if len(names) > 1 else _key(names)
 
         def __getstate__(self):
             return list(every(self))
 
+        setters = made["__record_setters__"]
+
         def __setstate__(self, state):
-            for name, value in zip(names, state):
-                object.__setattr__(self, name, value)
+            for setter, value in zip(setters, state):
+                setter(self, value)
 
         made.update(__getstate__=__getstate__, __setstate__=__setstate__)
     for name, method in made.items():
-        method.__qualname__ = f"{cls.__qualname__}.{name}"
+        if callable(method):
+            method.__qualname__ = f"{cls.__qualname__}.{name}"
     return made
 
 

@@ -32,10 +32,11 @@ class Requirement:
     weight: int
 
     def __init__(self, kind: str, value: Any, hard: bool = True, weight: int = 1) -> None:
-        object.__setattr__(self, "kind", kind)
-        object.__setattr__(self, "value", value)
-        object.__setattr__(self, "hard", hard)
-        object.__setattr__(self, "weight", weight)
+        set_kind, set_value, set_hard, set_weight = self.__record_setters__
+        set_kind(self, kind)
+        set_value(self, value)
+        set_hard(self, hard)
+        set_weight(self, weight)
 
     @property
     def label(self) -> str:

@@ -28,10 +28,11 @@ class FactProvenance:
         self, key: str, value: Any, stated_by: tuple[str, ...],
         disputed_by: tuple[tuple[Any, tuple[str, ...]], ...] = (),
     ) -> None:
-        object.__setattr__(self, "key", key)
-        object.__setattr__(self, "value", value)
-        object.__setattr__(self, "stated_by", stated_by)
-        object.__setattr__(self, "disputed_by", disputed_by)
+        set_key, set_value, set_stated_by, set_disputed_by = self.__record_setters__
+        set_key(self, key)
+        set_value(self, value)
+        set_stated_by(self, stated_by)
+        set_disputed_by(self, disputed_by)
 
     @property
     def disputed(self) -> bool:

@@ -80,9 +80,10 @@ class Outcome:
     sources: tuple[Source, ...]
 
     def __init__(self, result: str, fact: str, sources: tuple[Source, ...] = ()) -> None:
-        object.__setattr__(self, "result", result)
-        object.__setattr__(self, "fact", fact)
-        object.__setattr__(self, "sources", sources)
+        set_result, set_fact, set_sources = self.__record_setters__
+        set_result(self, result)
+        set_fact(self, fact)
+        set_sources(self, sources)
 
 
 Evaluate = Callable[[Any, Tool, Option, Context], Outcome]

@@ -36,8 +36,9 @@ class Risk:
     reason: str
 
     def __init__(self, level: str, reason: str) -> None:
-        object.__setattr__(self, "level", level)
-        object.__setattr__(self, "reason", reason)
+        set_level, set_reason = self.__record_setters__
+        set_level(self, level)
+        set_reason(self, reason)
 
 
 class _Finding:

@@ -124,6 +124,13 @@ def test_pickling_and_copying_keep_the_dataclass_layout():
             back = pickle.loads(pickle.dumps(value, protocol))
             assert back == value and type(back) is type(value)
     assert Point(1, 2, "a").__getstate__() == PointDC(1, 2, "a").__getstate__() == [1, 2, "a"]
+    restored = object.__new__(Point)
+    restored.__setstate__([3, 4, "c"])
+    assert restored == Point(3, 4, "c")
+    made = object.__new__(Point)
+    for setter, value in zip(Point.__record_setters__, (5, 6, "d")):
+        setter(made, value)
+    assert made == Point(5, 6, "d")
     assert pickle.loads(pickle.dumps(Bag([1], "b", {"k": 1})))._cache == {"k": 1}
     assert copy.deepcopy(Point(1, 2)) == Point(1, 2)
     assert copy.copy(Bag([1])).items == [1]
@@ -164,6 +171,8 @@ def test_a_record_states_its_fields_once_in_order_everywhere():
             assert tuple(cls.__dict__["__slots__"]) == own, cls
         parameters = list(inspect.signature(cls.__init__).parameters)[1:]
         assert tuple(parameters) == names, cls
+        if "__record_setters__" in cls.__dict__:  # frozen with slots: one setter per field, in order
+            assert len(cls.__record_setters__) == len(names), cls
 
 
 def test_a_record_extending_another_has_its_fields_first_and_unknown_fields_cannot_be_hidden():
