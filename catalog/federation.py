@@ -566,10 +566,12 @@ class _Entries:
 
     def entry(self, i: int) -> tuple[Any, Any]:
         """(tool, problems) of position i; (_NOTHING, None) when they are not of the expected types."""
-        tool, found = self.tools[i], self.problems.get(i, [])
-        if (tool is None or type(tool) is Tool) and type(found) is list and all(type(p) is Problem for p in found):
-            return tool, found
-        return _NOTHING, None
+        tool, found = self.tools[i], self.problems.get(i, ())
+        if tool is not None and type(tool) is not Tool:
+            return _NOTHING, None
+        if found and not (type(found) is list and all(type(p) is Problem for p in found)):
+            return _NOTHING, None
+        return tool, found
 
     def digest(self, i: int) -> bytes:
         return self.digests[_DIGEST * i: _DIGEST * (i + 1)]
