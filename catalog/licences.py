@@ -179,9 +179,10 @@ def _notes(text: str, normalised: str, licensing) -> tuple[str, ...]:
     return tuple(notes)
 
 
+@functools.cache
 def inputs() -> tuple[Path, ...]:
     """The files whose change alters a parse: the approval list and the library's licence index
-    (found without importing the library). Parse caches are keyed by them."""
+    (found without importing the library, once per process). Parse caches are keyed by them."""
     import importlib.util
 
     spec = importlib.util.find_spec("license_expression")
