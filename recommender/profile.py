@@ -516,7 +516,8 @@ def _pickler():
 def _parsed_file(cache: Path, name: str) -> Path:
     import zlib
 
-    return cache / f"profile-{zlib.crc32(name.encode('utf-8', 'surrogateescape')):08x}.pickle"
+    # Not `.pickle`: the parse cache's own clean-up removes pickles of layouts it does not know.
+    return cache / f"profile-{zlib.crc32(name.encode('utf-8', 'surrogateescape')):08x}.parsed"
 
 
 def _cached_toml(cache: Path, name: str, text: str) -> dict | None:

@@ -61,7 +61,7 @@ def test_a_changed_profile_is_parsed_again_and_a_damaged_entry_is_ignored(tmp_pa
     args = ["recommend", "--catalog", str(FIXTURE_CATALOG), "-p", str(profile), "-f", "json"]
     first = runner.invoke(app, args)
     assert first.exit_code == 0, first.output
-    [kept] = (tmp_path / "cache" / "parsed-profiles").glob("profile-*.pickle")
+    [kept] = (tmp_path / "cache" / "parsed").glob("profile-*.parsed")
     assert runner.invoke(app, args).stdout == first.stdout  # served from the kept parse
     profile.write_text(PROFILE.replace('title = "Start-up"', 'title = "Changed"'), encoding="utf-8")
     changed = runner.invoke(app, args)
@@ -71,6 +71,8 @@ def test_a_changed_profile_is_parsed_again_and_a_damaged_entry_is_ignored(tmp_pa
     profile.write_text("title = [broken", encoding="utf-8")
     broken = runner.invoke(app, args)
     assert broken.exit_code == 2 and "p.toml" in broken.stderr
+    assert runner.invoke(app, ["catalog", "cache", "clear"]).exit_code == 0
+    assert not kept.exists()
 
 
 def test_no_cache_keeps_no_parsed_profile(tmp_path, monkeypatch):
@@ -80,4 +82,4 @@ def test_no_cache_keeps_no_parsed_profile(tmp_path, monkeypatch):
     profile.write_text(PROFILE, encoding="utf-8")
     result = runner.invoke(app, ["--no-cache", "recommend", "--catalog", str(FIXTURE_CATALOG), "-p", str(profile)])
     assert result.exit_code == 0, result.output
-    assert not (tmp_path / "cache" / "parsed-profiles").exists()
+    assert not list((tmp_path / "cache").glob("parsed/profile-*"))

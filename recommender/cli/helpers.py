@@ -106,12 +106,13 @@ def parse_as_of(text: Optional[str]):
 
 
 def _profile_cache() -> Path | None:
-    """Where parsed profiles are kept between runs (beside the parsed catalogues), or None when
-    this run neither reads nor writes the cache (`--no-cache`, `SBB_NO_CACHE=1`)."""
+    """Where parsed profiles are kept between runs (with the parsed catalogues: `sbb catalog
+    cache clear` removes them too), or None when this run neither reads nor writes the cache
+    (`--no-cache`, `SBB_NO_CACHE=1`)."""
     from catalog.sources import cache_dir
     from recommender.catalogs import cache_enabled
 
-    return cache_dir() / "parsed-profiles" if cache_enabled() else None
+    return cache_dir() / "parsed" if cache_enabled() else None
 
 
 def build_profile(vocabulary, profile_path, capability, hard, soft, country, level, stance, ops_capacity, skill, unique, must_control_code, title, allow_empty=False, goals=None, policies=None, as_of=None, sectors=None):
