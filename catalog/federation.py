@@ -375,11 +375,19 @@ def _content_digest(text: str) -> bytes:
     return _bytes_digest(text.encode("utf-8", "surrogatepass"))
 
 
+_blake2b: Any = None  # found when a file is first read: a warm run never needs it
+
+
 def _bytes_digest(data: bytes) -> bytes:
     """The digest of a file's bytes (of its text once decoded: the same bytes)."""
-    import hashlib  # only when a file changed: start-up on a warm cache does not pay for it
-
-    return hashlib.blake2b(data, digest_size=16).digest()
+    global _blake2b
+    if _blake2b is None:
+        try:  # hashlib's own BLAKE2 module: `import hashlib` loads OpenSSL too (~3.5 MB held, ~2 ms)
+            from _blake2 import blake2b
+        except ImportError:
+            from hashlib import blake2b
+        _blake2b = blake2b
+    return _blake2b(data, digest_size=_DIGEST).digest()
 
 
 # Opening with O_NOFOLLOW reads a tool file that is not a symbolic link in one open, its stat

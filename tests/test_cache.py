@@ -538,3 +538,11 @@ def test_a_stat_beyond_64_bits_is_cached_as_never_equal():
     entries = federation._Entries.of((names, stats, digests, found, tools))
     assert entries is not None and entries.stat_equals(0, (1, 2, 3))
     assert list(entries.stats[3:]) == list(federation._NO_STAT) and not entries.stat_equals(1, (2**70, 5, 6))
+
+
+def test_the_content_digest_is_blake2b_of_the_files_bytes():
+    import hashlib
+
+    for data in (b"", b"name = 'x'\n", "caf\u00e9 \U0001f600".encode()):
+        assert federation._bytes_digest(data) == hashlib.blake2b(data, digest_size=16).digest()
+        assert federation._content_digest(data.decode()) == federation._bytes_digest(data)
