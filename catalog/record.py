@@ -51,18 +51,18 @@ def record(cls: type[T] | None = None, /, *, frozen: bool = False, order: bool =
 def fields(cls_or_record: Any) -> tuple[str, ...]:
     """The field names of a record class or record, in order."""
     cls = cls_or_record if isinstance(cls_or_record, type) else type(cls_or_record)
-    return cls.__dict__[FIELDS]
+    return getattr(cls, FIELDS)
 
 
 def is_record(value: Any) -> bool:
     """Whether `value` is a record (an instance, not the class)."""
-    return not isinstance(value, type) and FIELDS in type(value).__dict__
+    return not isinstance(value, type) and hasattr(type(value), FIELDS)
 
 
 def replace(obj: T, /, **changes: Any) -> T:
     """A copy of a record with `changes`, as `dataclasses.replace` (which it calls for a dataclass)."""
     cls = type(obj)
-    names = cls.__dict__.get(FIELDS)
+    names = getattr(cls, FIELDS, None)
     if names is None:
         import dataclasses
 
@@ -194,7 +194,7 @@ class _DataclassFields:
     def __get__(self, obj: Any, cls: type) -> dict:
         from dataclasses import field, make_dataclass
 
-        names = cls.__dict__[FIELDS]
+        names = getattr(cls, FIELDS)
         annotations = {n: a for c in reversed(cls.__mro__) for n, a in c.__dict__.get("__annotations__", {}).items()}
         shown = [n not in self.hidden for n in names]
         spec = [(n, annotations[n], field(repr=s, compare=s)) for n, s in zip(names, shown)]

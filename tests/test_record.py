@@ -194,6 +194,12 @@ def test_a_record_extending_another_has_its_fields_first_and_unknown_fields_cann
     assert replace(Sub([1]), more=5).more == 5 and isinstance(Sub([1]), Bag)
     assert [f.name for f in dataclasses.fields(Sub)] == list(fields(Sub))
 
+    class Plain(Bag):  # a subclass that is not a record itself is one by inheritance, as with dataclasses
+        pass
+
+    assert is_record(Plain([1])) and fields(Plain) == fields(Bag)
+    assert replace(Plain([1], "p"), name="q").name == "q" and dataclasses.replace(Plain([1]), name="r").name == "r"
+
     with pytest.raises(TypeError, match="hidden"):
 
         @record(hidden=("nope",))
