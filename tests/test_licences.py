@@ -165,3 +165,31 @@ def test_parse_caches_are_keyed_by_the_approval_list_and_the_library_index():
     stamp = _code_stamp()
     for path in paths:
         assert _stat(path) is not None and _stat(path) in stamp
+
+
+def test_a_plain_approved_id_or_licenceref_name_is_what_the_full_parse_makes_of_it():
+    from catalog.licences import parse_expression
+
+    for text in [*sorted(osi_approved()), "LicenseRef-proprietary", "LicenseRef-Agency.Terms-2", "LicenseRef-x"]:
+        quick, full = parse(text), parse_expression(text)
+        assert quick == full, text
+        assert (str(quick.licence), quick.licence.open_source) == (str(full.licence), full.licence.open_source), text
+    for text in ("mit", "MIT OR Apache-2.0", "LicenseRef-x\n", "DocumentRef-a:LicenseRef-b", "GPL-2.0+"):
+        assert parse(text) == parse_expression(text), text  # anything else goes the full way
+
+
+def test_a_catalogue_of_plain_ids_is_read_without_building_the_spdx_index(tmp_path):
+    from catalog import licences
+    from catalog.loader import load_catalog
+    from tests.sharing_helpers import entry, write_catalogue
+
+    directory = write_catalogue(tmp_path / "c", {
+        "a-stats": entry("A Stats", "https://a.example.org", licence="MIT"),
+        "b-stats": entry("B Stats", "https://b.example.org", licence="LicenseRef-agency"),
+    })
+    licences._licensing.cache_clear()
+    licences.parse.cache_clear()
+    result = load_catalog([directory])
+    assert result.ok and result.catalog.tools["b-stats"].options[0].value("lock_in.licence") == "LicenseRef-agency"
+    assert licences._licensing.cache_info().currsize == 0
+    assert result.catalog.tools["a-stats"].options[0].value("lock_in.licence").open_source is True
