@@ -1002,7 +1002,9 @@ class _LazyBuilding:
 
             self._context = building(self._vocabulary, self._origin)
             self._builder = self._context.__enter__()
-        return getattr(self._builder, name)
+        value = getattr(self._builder, name)
+        setattr(self, name, value)  # read once: what a load reads of its builder does not change
+        return value
 
     def __exit__(self, *exc: Any) -> Any:
         return None if self._context is None else self._context.__exit__(*exc)
