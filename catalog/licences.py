@@ -61,9 +61,7 @@ class Parsed:
     notes: tuple[str, ...]
 
     def __init__(self, licence: Licence | None, error: str = "", notes: tuple[str, ...] = ()) -> None:
-        object.__setattr__(self, "licence", licence)
-        object.__setattr__(self, "error", error)
-        object.__setattr__(self, "notes", notes)
+        self.__dict__.update(licence=licence, error=error, notes=notes)  # frozen: filled as unpickling fills it
 
 
 @functools.cache

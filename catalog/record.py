@@ -19,7 +19,9 @@ from functions compiled once with this module:
 - frozen with slots: pickled as the list of its field values, restored field by field (as a
   frozen slotted dataclass is); the others pickle as any object does. Its `__init__` sets the
   fields through `__record_setters__`, each slot's own setter in field order (what
-  `object.__setattr__` would call, found once rather than on every assignment).
+  `object.__setattr__` would call, found once rather than on every assignment). A frozen
+  record without slots made in numbers fills its instance dict in one `self.__dict__.update`,
+  as unpickling does.
 
 A method the class body defines itself is kept, as `@dataclass` keeps it. `replace` below
 makes a changed copy of a record (or of a dataclass). `dataclasses.fields`, `replace`,

@@ -83,10 +83,9 @@ class Field:
     required: bool
 
     def __init__(self, kind: str, doc: str, choices: tuple[str, ...] = (), required: bool = False) -> None:
-        object.__setattr__(self, "kind", kind)
-        object.__setattr__(self, "doc", doc)
-        object.__setattr__(self, "choices", choices)
-        object.__setattr__(self, "required", required)
+        self.__dict__.update(  # frozen: filled as unpickling fills it
+            kind=kind, doc=doc, choices=choices, required=required,
+        )
 
 
 # Keys at the top of a tool file.

@@ -26,12 +26,9 @@ class Capability:
         self, id: str, label: str, description: str, goals: tuple[str, ...], area: str,
         aliases: tuple[str, ...] = (),
     ) -> None:
-        object.__setattr__(self, "id", id)
-        object.__setattr__(self, "label", label)
-        object.__setattr__(self, "description", description)
-        object.__setattr__(self, "goals", goals)
-        object.__setattr__(self, "area", area)
-        object.__setattr__(self, "aliases", aliases)
+        self.__dict__.update(  # frozen: filled as unpickling fills it
+            id=id, label=label, description=description, goals=goals, area=area, aliases=aliases,
+        )
 
 
 BUNDLED_VOCABULARY = Path(__file__).parent / "data" / "capabilities.toml"

@@ -107,15 +107,10 @@ class Kind:
         self, name: str, label: str, dimension: str, value: str, doc: str, evaluate: Evaluate,
         choices: tuple[str, ...] = (), template: str = "", any_label: str = "",
     ) -> None:
-        object.__setattr__(self, "name", name)
-        object.__setattr__(self, "label", label)
-        object.__setattr__(self, "dimension", dimension)
-        object.__setattr__(self, "value", value)
-        object.__setattr__(self, "doc", doc)
-        object.__setattr__(self, "evaluate", evaluate)
-        object.__setattr__(self, "choices", choices)
-        object.__setattr__(self, "template", template)
-        object.__setattr__(self, "any_label", any_label)
+        self.__dict__.update(  # frozen: filled as unpickling fills it
+            name=name, label=label, dimension=dimension, value=value, doc=doc, evaluate=evaluate,
+            choices=choices, template=template, any_label=any_label,
+        )
 
     def describe(self, value: Any) -> str:
         """The requirement with its value, in words: `data residency: AU, NZ`."""
