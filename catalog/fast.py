@@ -183,7 +183,8 @@ class FastBuilder:
         self.origin = origin
         self.origins = (origin,) if origin else ()
         self.today = date.today()
-        self.shared: dict = {}  # equal values built once: tuples of facts, dates, option and source ids
+        self.shared: dict = {}  # equal values built once: tuples of facts, capability lists, dates
+        self.ids: dict[str, str] = {}  # source and option ids already checked, one string each
         self.sections = [(name, self._table(name, fields)) for name, fields in schema.SECTIONS.items()]
         self.source_accept = self._list(_enum(schema.SOURCE_FIELDS["accept"].choices))
         self.aliases = self._list(_line)
@@ -242,9 +243,13 @@ class FastBuilder:
 
         return check
 
-    def _shared_text(self, text: str) -> str:
-        """Short ids repeated across tools (`self-hosted`, `home`): one string each."""
-        return self.shared.setdefault(text, text)
+    def _slug_id(self, value: Any) -> str:
+        """A source or option id, repeated across tools (`self-hosted`, `home`): checked once per
+        distinct id, one string each."""
+        found = self.ids.get(value) if type(value) is str else None
+        if found is None:
+            found = self.ids[value] = _slug_value(value)
+        return found
 
     # -- the file ----------------------------------------------------------------------------
     def build(self, path: Path, data: Any) -> Tool | None:
@@ -324,7 +329,7 @@ class FastBuilder:
                 raise _Reject
             if not entry.keys() <= _SOURCE_KEYS:
                 raise _Reject
-            source_id = self._shared_text(_slug_value(entry["id"]))  # KeyError (a missing key) steps aside too
+            source_id = self._slug_id(entry["id"])  # KeyError (a missing key) steps aside too
             url = _url(entry["url"])
             title = _line(entry["title"]) if "title" in entry else ""
             note = _text(entry["note"]) if "note" in entry else ""
@@ -352,7 +357,7 @@ class FastBuilder:
             raise _Reject
         if not (raw.keys() <= _OPTION_KEYS and _OPTION_REQUIRED <= raw.keys()):
             raise _Reject
-        option_id = self._shared_text(_slug_value(raw["id"]))
+        option_id = self._slug_id(raw["id"])
         name = _line(raw["name"])
         origin = self.origin_check(raw["origin"])
         deployment = self.deployment_check(raw["deployment"])

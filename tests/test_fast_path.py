@@ -227,3 +227,15 @@ def test_capabilities_are_the_vocabularys_own_strings_not_a_copy_per_file():
         assert tool is not None and tool.capabilities == tuple(GOOD["capabilities"])
         assert all(cap is terms[cap] for cap in tool.capabilities)
     assert tools[0].capabilities is tools[1].capabilities
+
+
+def test_option_and_source_ids_are_one_string_each_across_files_and_still_checked():
+    builder = FastBuilder(VOCAB.capabilities, "here")
+    first, second = (builder.build(Path(f"/cat/tool-{i}.toml"), tomli.loads(GOOD_PATH.read_text(encoding="utf-8"))) for i in range(2))
+    assert first is not None and second is not None
+    assert all(a.id is b.id for a, b in zip(first.options, second.options))
+    assert all(a.id is b.id for a, b in zip(first.sources, second.sources))
+    bad = tomli.loads(GOOD_PATH.read_text(encoding="utf-8"))
+    bad["options"][0]["id"] = "Not A Slug"
+    assert builder.build(Path("/cat/tool-3.toml"), bad) is None
+    assert builder.build(Path("/cat/tool-4.toml"), bad) is None  # not remembered as checked
