@@ -537,7 +537,7 @@ class _Entries:
     problems of the files that have any (by position); and each file's tool (or None). A warm
     load then makes no object per file beyond its tool: a record per file, made by the
     hundred thousand and dropped after the load, left the memory the tools live in full of
-    holes (~15% of the catalogue's size).
+    holes (at 10,000 tools, 7.5 MB among 35 MB of records).
     """
 
     __slots__ = ("names", "stats", "digests", "problems", "tools", "index")
