@@ -25,7 +25,7 @@ from catalog import assurance, licences, schema
 from catalog.countries import ISO_COUNTRIES, REGION_MEMBERS
 from catalog.files import SLUG
 from catalog.limits import Limits, current
-from catalog.model import Caveat, Fact, Option, SecurityAssessment, Source, Tool
+from catalog.model import Caveat, Facts, Option, SecurityAssessment, Source, Tool
 from catalog.text import UNSAFE, UNSAFE_OR_BREAK, URL
 
 # The deepest container a file the schema accepts can hold is at key depth 5
@@ -364,40 +364,41 @@ class FastBuilder:
         provider = _line(raw["provider"]) if "provider" in raw else ""
         summary = _text(raw["summary"]) if "summary" in raw else ""
         fallback = (self._refs(raw["sources"], sources) if "sources" in raw else ()) or every_source
-        facts: dict[str, Fact] = {}
+        values: dict[str, Any] = {}  # the facts by column: their values and, in the same order, sources
+        cited: dict[str, tuple] = {}
         for section, table in self.sections:
             if section in raw:
-                self._section(raw[section], table, sources, fallback, facts)
+                self._section(raw[section], table, sources, fallback, values, cited)
         caveats = self._caveats(raw["caveats"], sources) if "caveats" in raw else ()
+        facts = Facts(tuple(values), tuple(values.values()), tuple(cited.values()), self.origin) if values else {}
         return Option(option_id, name, origin, deployment, provider, summary, facts, caveats)
 
-    def _section(self, raw: Any, table: dict, sources: dict[str, Source], fallback: tuple, facts: dict) -> None:
+    def _section(self, raw: Any, table: dict, sources: dict[str, Source], fallback: tuple, values: dict, cited: dict) -> None:
         if type(raw) is not dict:
             raise _Reject
         if "sources" in raw or "cite" in raw:
-            self._cited_section(raw, table, sources, fallback, facts)
+            self._cited_section(raw, table, sources, fallback, values, cited)
             return
-        origin = self.origin
         for key, value in raw.items():
             fact_key, check, own = table[key]  # KeyError: an unknown key steps aside
             if own:
-                value = check(value)
-                facts[fact_key] = Fact(value, _own_sources(value) or fallback, origin)
+                value = values[fact_key] = check(value)
+                cited[fact_key] = _own_sources(value) or fallback
             else:
-                facts[fact_key] = Fact(check(value), fallback, origin)
+                values[fact_key] = check(value)
+                cited[fact_key] = fallback
 
-    def _cited_section(self, raw: dict, table: dict, sources: dict[str, Source], fallback: tuple, facts: dict) -> None:
+    def _cited_section(self, raw: dict, table: dict, sources: dict[str, Source], fallback: tuple, values: dict, cited: dict) -> None:
         """A section with its own `sources` or `cite`."""
         default = (self._refs(raw["sources"], sources) if "sources" in raw else ()) or fallback
         cite = self._cite(raw["cite"], table, sources) if "cite" in raw else {}
-        origin = self.origin
         for key, value in raw.items():
             if key == "sources" or key == "cite":
                 continue
             fact_key, check, own = table[key]
-            value = check(value)
+            value = values[fact_key] = check(value)
             chosen = (key not in cite and _own_sources(value)) if own else ()
-            facts[fact_key] = Fact(value, chosen or cite.get(key) or default, origin)
+            cited[fact_key] = chosen or cite.get(key) or default
 
     def _cite(self, raw: Any, table: dict, sources: dict[str, Source]) -> dict[str, tuple]:
         if type(raw) is not dict:

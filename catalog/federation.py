@@ -39,7 +39,7 @@ from typing import Any
 
 from catalog import listing as _listing
 from catalog.listing import tool_files
-from catalog.model import Caveat, Catalog, Fact, LoadResult, Option, Source, Tool
+from catalog.model import Caveat, Catalog, Fact, Facts, LoadResult, Option, Source, Tool
 from catalog.files import inside, write_atomic_bytes
 from catalog.limits import load_toml
 from catalog.problems import Problem, decode_text, duplicate_tool, read_text, unreadable
@@ -76,7 +76,7 @@ except ImportError:  # an interpreter without it
 # a file is parsed, a conflict described or duplicates looked for.
 
 NAME_SIMILARITY = 92  # rapidfuzz ratio over normalised names that flags a likely duplicate
-CACHE_FORMAT = 7
+CACHE_FORMAT = 8  # 8: an option read from one file holds its facts by column (`Facts`)
 SHARDS = 64  # cache files per source: an edit rewrites the one holding its file
 USED_BY = "reuse.used_by"
 TOOL_CLAIMS = ("name", "capabilities")  # what a tool is: claims that conflict like facts
@@ -101,14 +101,14 @@ _FACT_KEYS: dict[tuple, tuple] = {}  # each order of fact keys pickled, as one t
 
 
 def _facts_option(option_id, name, origin, deployment, provider, summary, keys, values, sources, fact_origin, caveats):
-    """An option pickled by `_pickle_option`: its facts rebuilt from three parallel tuples."""
-    facts = dict(zip(keys, map(Fact, values, sources, repeat(fact_origin))))
+    """An option pickled by `_pickle_option`: its facts held by column (`Facts`) from three parallel tuples."""
+    facts = Facts(keys, values, sources, fact_origin) if keys else {}
     return Option(option_id, name, origin, deployment, provider, summary, facts, caveats)
 
 
 def _facts_option_citing(option_id, name, origin, deployment, provider, summary, keys, values, sources, fact_origin, caveats):
     """`_facts_option` of an option whose facts all cite the same sources (`sources`, one tuple)."""
-    facts = dict(zip(keys, map(Fact, values, repeat(sources), repeat(fact_origin))))
+    facts = Facts(keys, values, (sources,) * len(keys), fact_origin) if keys else {}
     return Option(option_id, name, origin, deployment, provider, summary, facts, caveats)
 
 
@@ -117,18 +117,22 @@ def _pickle_option(option: Option):
     and their sources as one tuple when every fact cites the same (the option's or the tool's).
 
     A catalogue holds ten facts or more per option: pickling each as an object was most of
-    the cost of writing the cache. Facts read from one file share their origin and hold no
-    federation claims; an option whose facts do not (a merged one) is pickled field by field.
+    the cost of writing the cache. Facts read from one file (`Facts`) share their origin and
+    hold no federation claims; an option whose facts do not (a merged one) is pickled field
+    by field.
     """
     facts = option.facts
-    values, sources = [], []
-    origin = None
-    for fact in facts.values():
-        if fact.conflicts or fact.origins or (fact.origin != origin and origin is not None):
-            return Option, (option.id, option.name, option.origin, option.deployment, option.provider, option.summary, facts, option.caveats)
-        origin = fact.origin
-        values.append(fact.value)
-        sources.append(fact.sources)
+    if type(facts) is Facts:
+        values, sources, origin = facts._values, list(facts._sources), facts._origin
+    else:
+        values, sources = [], []
+        origin = None
+        for fact in facts.values():
+            if fact.conflicts or fact.origins or (fact.origin != origin and origin is not None):
+                return Option, (option.id, option.name, option.origin, option.deployment, option.provider, option.summary, facts, option.caveats)
+            origin = fact.origin
+            values.append(fact.value)
+            sources.append(fact.sources)
     keys = tuple(facts)
     keys = _FACT_KEYS.setdefault(keys, keys)
     rebuild, cited = _facts_option, tuple(sources)

@@ -34,7 +34,7 @@ from catalog.listing import (  # noqa: F401 - the listing is part of the loader'
     outside_problem,
     tool_files,
 )
-from catalog.model import Caveat, Catalog, Fact, LoadResult, Option, SecurityAssessment, Source, Tool
+from catalog.model import Caveat, Catalog, Fact, Facts, LoadResult, Option, SecurityAssessment, Source, Tool
 from catalog.problems import Problem, did_you_mean, duplicate_tool, format_path, key_lines, line_of, read_text, toml_problem
 from catalog.schema import Field
 from catalog.vocabulary import BUNDLED_VOCABULARY, Vocabulary, read_vocabulary
@@ -453,7 +453,7 @@ class ToolReader:
             deployment=values["deployment"],
             provider=values.get("provider") or "",
             summary=values.get("summary") or "",
-            facts=facts,
+            facts=Facts.of(facts),
             caveats=caveats,
         )
 

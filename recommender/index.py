@@ -50,8 +50,8 @@ def _frozen(value: Any) -> Any:
 
 
 def _fact(option: Option, key: str) -> Any:
-    found = option.facts.get(key)
-    return MISSING if found is None else _frozen(found.value)
+    found = option.value(key, MISSING)  # the value only: no Fact made of facts held by column
+    return MISSING if found is MISSING else _frozen(found)
 
 
 def _facts(*keys: str) -> Callable[[Tool, Option], Any]:
@@ -59,8 +59,8 @@ def _facts(*keys: str) -> Callable[[Tool, Option], Any]:
         (key,) = keys
 
         def one(tool: Tool, option: Option) -> Any:
-            found = option.facts.get(key)
-            return MISSING if found is None else _frozen(found.value)
+            found = option.value(key, MISSING)
+            return MISSING if found is MISSING else _frozen(found)
 
         return one
     return lambda tool, option: tuple(_fact(option, key) for key in keys)
