@@ -108,12 +108,13 @@ class Profile:
 
     def effective(self) -> "Profile":
         """The profile as evaluated: hard requirements first, then preferences by weight, so a
-        saved profile reads back to the same answer; eligibility is demanded once the agency's
-        country or sector is known."""
+        saved profile reads back to the same answer; eligibility is always demanded (a service run for
+        others that is open only to some countries, levels or sectors is to verify until the
+        agency's context says whether it is one of them)."""
         order = list(KINDS)
         soft = tuple(sorted(self.soft, key=lambda r: (-r.weight, order.index(r.kind))))
         requirements = self.hard + soft
-        if (self.context.country or self.context.sectors) and self.get("eligible") is None:
+        if self.get("eligible") is None:
             requirements = self.hard + (Requirement("eligible", True, True),) + soft
         return replace(self, requirements=requirements)
 

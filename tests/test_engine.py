@@ -51,7 +51,7 @@ def test_soft_preferences_score_and_show_contributions(fixture_catalog):
 
 
 def test_reuse_evidence_breaks_ties(fixture_catalog):
-    rec = recommend(fixture_catalog, profile(("capabilities", ("email-notifications",))))
+    rec = recommend(fixture_catalog, profile(("capabilities", ("email-notifications",)), country="GB", level="national"))
     share = [a for a in rec.options if a.step == "share"]
     assert share[0].key == "gamma-notify/service"  # used by three agencies, the code by none
 

@@ -148,11 +148,13 @@ def test_agid_export_gate_wants_free_export_in_an_open_format(fixture_catalog):
 
 
 ABLE = {"ops_capacity": "high", "skills": ("php", "mysql", "python", "aws")}
+# An agency gamma-notify's service is open to (GB, national): without a country its eligibility is to verify.
+ELIGIBLE = {"country": "GB", "level": "national"}
 
 
 def test_agid_ladder_puts_pa_reuse_before_open_source(fixture_catalog):
     # An agency able to run either option, so that the ladder, not fit, decides the order.
-    base = profile(("capabilities", ("email-notifications",)), soft=[("self_hosted", True, 3)], **ABLE)
+    base = profile(("capabilities", ("email-notifications",)), soft=[("self_hosted", True, 3)], **ABLE, **ELIGIBLE)
     assert ids(recommend(fixture_catalog, base)) == ["gamma-notify/code", "gamma-notify/service"]
     agid = recommend(fixture_catalog, with_packs(base, "it-cad68"))
     assert ids(agid) == ["gamma-notify/service", "gamma-notify/code"]
@@ -167,7 +169,7 @@ def test_m_16_21_weighs_open_source_and_commercial_on_a_level_field(fixture_cata
     assert ids(level).index("alpha-analytics/self-hosted") > ids(level).index("alpha-analytics/cloud")
     assert ids(level)[0] == "alpha-analytics/cloud"
     # Existing Federal solutions still come first.
-    notify = profile(("capabilities", ("email-notifications",)), soft=[("self_hosted", True, 3)], **ABLE)
+    notify = profile(("capabilities", ("email-notifications",)), soft=[("self_hosted", True, 3)], **ABLE, **ELIGIBLE)
     assert ids(recommend(fixture_catalog, with_packs(notify, "us-m-16-21")))[0] == "gamma-notify/service"
 
 
@@ -337,7 +339,7 @@ def test_each_pack_adds_its_sections_with_their_citations(fixture_catalog, pack_
 
 
 def test_dta_ladder_puts_services_across_government_first(fixture_catalog):
-    base = profile(("capabilities", ("email-notifications",)), soft=[("self_hosted", True, 3)], **ABLE)
+    base = profile(("capabilities", ("email-notifications",)), soft=[("self_hosted", True, 3)], **ABLE, **ELIGIBLE)
     assert ids(recommend(fixture_catalog, base))[0] == "gamma-notify/code"
     assert ids(recommend(fixture_catalog, with_packs(base, "au-dta-reuse")))[0] == "gamma-notify/service"
     assert ids(recommend(fixture_catalog, with_packs(base, "uk-tcop")))[0] == "gamma-notify/code"  # no reordering

@@ -132,3 +132,18 @@ def test_the_bundled_nhs_notify_is_only_for_health_and_care(bundled):
     gb = Context(country="GB", level="national")
     assert KINDS["eligible"].evaluate(True, tool, option, replace(gb, sectors=("economic-affairs",))).result == FAIL
     assert KINDS["eligible"].evaluate(True, tool, option, replace(gb, sectors=("health",))).result == PASS
+
+
+def test_without_the_agencys_country_a_service_open_to_some_countries_is_to_verify(fixture_catalog):
+    """Unknown is never a pass: a service open only to GB agencies is not offered as fitting an
+    agency that has not said where it is, and it fits once the agency says it is one of them."""
+    from recommender.engine import recommend
+    from tests.conftest import profile
+
+    unstated = recommend(fixture_catalog, profile(("capabilities", ("email-notifications",))))
+    service = next(a for a in unstated.options if a.key == "gamma-notify/service")
+    assert service.status == "to-verify"
+    verdict = next(v for v in service.verdicts if v.requirement == "eligible")
+    assert verdict.hard and verdict.result == "unknown" and "GB" in verdict.fact
+    stated = recommend(fixture_catalog, profile(("capabilities", ("email-notifications",)), country="GB", level="national"))
+    assert next(a for a in stated.options if a.key == "gamma-notify/service").status != "to-verify"

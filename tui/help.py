@@ -43,7 +43,7 @@ MARKS_HELP = (
     ("[must] [pref ×2] [off]", "a hard requirement, a preference with its weight, or not asked."),
     ("●", "an option marked for comparison (space marks, c compares)."),
     ("near miss", "an option that fails one or two hard requirements, with what blocks it."),
-    ("open to this agency", "added once the country or sector is set (step 3): a service another agency runs for others must be open to the agency's country, level and sector."),
+    ("open to this agency", "always demanded: a service another agency runs for others must be open to the agency's country, level and sector (step 3); until they are set, one open only to some is to verify."),
 )
 KEYS_HELP = (
     ("ctrl+n / esc", "next / previous step (esc also closes the help, the keys panel and any dialog)"),
