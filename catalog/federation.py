@@ -17,8 +17,9 @@ Parsing dominates load time (about 1.5 s per 10k files), so each source's parsed
 entries are cached in the user cache directory, per file, keyed by the file's size, modification
 time and mode (and, when those changed, the digest of its text), the vocabulary files and the
 code that parsed them: an unchanged file is never parsed twice. A source's cache is found by its
-resolved directory, however the path was spelt, and is split into `SHARDS` files so an edit
-rewrites only the one holding that file. A cache that is corrupt, truncated or not this
+resolved directory, however the path was spelt, and is split into shard files (about
+`SHARD_FILES` tool files each, at most `SHARDS`) so an edit rewrites only the one holding that
+file; when the number of files calls for another split, the entries move to it unparsed. A cache that is corrupt, truncated or not this
 program's is ignored and rewritten; a file that can no longer be read is reported, never
 served from the cache.
 """
@@ -77,7 +78,8 @@ except ImportError:  # an interpreter without it
 
 NAME_SIMILARITY = 92  # rapidfuzz ratio over normalised names that flags a likely duplicate
 CACHE_FORMAT = 8  # 8: an option read from one file holds its facts by column (`Facts`)
-SHARDS = 64  # cache files per source: an edit rewrites the one holding its file
+SHARDS = 64  # most cache files per source: an edit rewrites the one holding its file
+SHARD_FILES = 64  # tool files per cache file aimed at: fewer files to open for a small source
 USED_BY = "reuse.used_by"
 TOOL_CLAIMS = ("name", "capabilities")  # what a tool is: claims that conflict like facts
 
@@ -367,12 +369,71 @@ def _source_key(spec: SourceSpec, directory: Path) -> str:
     return digest(f"{spec.kind}\0{spec.url}\0{directory.resolve()}".encode())
 
 
-def _shard_of(name: str) -> int:
-    return zlib.crc32(name.encode("utf-8", "surrogateescape")) % SHARDS
+def _shard_count(files: int) -> int:
+    """How many cache files a source of this many tool files is split into: a power of two
+    near `files / SHARD_FILES`, from 1 to `SHARDS`. Each cache file costs an open and a read
+    however little it holds (64 of them were a third of a warm load at 1,000 files), and each
+    edit rewrites one whole file (so one file for 100,000 would cost an edit the whole cache)."""
+    count = 1
+    while count < SHARDS and count * SHARD_FILES < files:
+        count *= 2
+    return min(count, SHARDS)
 
 
-def _shard_file(cache: Path, key: str, shard: int) -> Path:
-    return cache / "parsed" / f"{key}-{shard:02d}.pickle"
+def _shard_of(name: str, count: int) -> int:
+    return zlib.crc32(name.encode("utf-8", "surrogateescape")) % count
+
+
+def _shard_file(cache: Path, key: str, count: int, shard: int) -> Path:
+    return cache / "parsed" / f"{key}-{count:02d}-{shard:02d}.pickle"
+
+
+_SPLIT_NAME = re.compile(r"([0-9a-f]{16})-([0-9]{2})-([0-9]{2})\.pickle")
+
+
+def _other_splits(cache: Path, key: str, count: int) -> dict[int, list[Path]]:
+    """The cache files of this source split another way (by count), from an earlier run when
+    the source had more or fewer files."""
+    found: dict[int, list[Path]] = {}
+    try:
+        names = os.listdir(cache / "parsed")
+    except OSError:
+        return found
+    for name in names:
+        match = _SPLIT_NAME.fullmatch(name)
+        if match and match[1] == key and int(match[2]) != count:
+            found.setdefault(int(match[2]), []).append(cache / "parsed" / name)
+    return found
+
+
+def _earlier_entries(splits: dict[int, list[Path]], stamp: tuple, label: str, root: str) -> _Entries | None:
+    """Every entry of the most recently written other split, as one `_Entries` (found by name):
+    a source that crosses a split size keeps its parsed files instead of parsing them all again."""
+    def written(paths: list[Path]) -> float:
+        try:
+            return max(p.stat().st_mtime for p in paths)
+        except OSError:
+            return 0.0
+
+    if not splits:
+        return None
+    paths = max(splits.values(), key=written)
+    names: list[str] = []
+    stats, digests, problems, tools = bytearray(), bytearray(), {}, []
+    for path in sorted(paths):
+        held = _read_shard(path, stamp, label, root)
+        part = _Entries.of(held[0]) if held else None
+        if part is None or not part.tools:
+            continue
+        offset = len(tools)
+        names.append(part.names)
+        stats += part.stats.tobytes()
+        digests += part.digests
+        problems.update((offset + i, found) for i, found in part.problems.items())
+        tools += part.tools
+    if not tools:
+        return None
+    return _Entries(_NAME_SEP.join(names), bytes(stats), bytes(digests), problems, tools)
 
 
 def _content_digest(text: str) -> bytes:
@@ -568,7 +629,8 @@ class _Entries:
         """Whether the shard holds exactly these names in this order (else positions go by name)."""
         if self.names == _NAME_SEP.join(names):
             return True
-        self.index = {name: i for i, name in enumerate(self.names.split(_NAME_SEP))} if self.names else {}
+        if self.index is None:  # built once: an earlier split's entries serve every new shard
+            self.index = {name: i for i, name in enumerate(self.names.split(_NAME_SEP))} if self.names else {}
         return False
 
     def stat_equals(self, i: int, stat: tuple[int, int, int] | None) -> bool:
@@ -658,7 +720,7 @@ def _write_shard(path: Path, header: dict, held: Any) -> None:
         pass
 
 
-_SHARD_NAME = re.compile(r"[0-9a-f]{16}-[0-9]{2}\.pickle|vocabulary-[0-9a-f]{16}\.pickle")
+_SHARD_NAME = re.compile(r"[0-9a-f]{16}-[0-9]{2}-[0-9]{2}\.pickle|vocabulary-[0-9a-f]{16}\.pickle")
 
 
 def _drop_legacy(cache: Path) -> None:
@@ -903,8 +965,9 @@ def read_source(
     stamp = (_code_stamp(), vocabulary_key, status.commit)
     key = _source_key(spec, directory)
     root = str(directory)
-    groups: list[list[str]] = [[] for _ in range(SHARDS)]  # each shard's file names, in name order
-    placed = [_shard_of(name) for name in files]
+    count = _shard_count(len(files))
+    groups: list[list[str]] = [[] for _ in range(count)]  # each shard's file names, in name order
+    placed = [_shard_of(name, count) for name in files]
     for name, shard in zip(files, placed):
         groups[shard].append(name)
     shards: dict[int, _Entries | None] = {}  # shard -> what the cache held for it (read when first needed)
@@ -915,14 +978,22 @@ def read_source(
     folder = os.fspath(base)
     join = os.path.join
     cached_count = 0
+    splits: dict[int, list[Path]] | None = None  # this source's cache files of other splits, once looked for
+    earlier: _Entries | None = None
     with _LazyBuilding(vocabulary, spec.name) as builder:
         for name, shard in zip(files, placed):
             entries = fresh.get(shard)
             if entries is None:
-                held = _read_shard(_shard_file(cache, key, shard), stamp, spec.name, root) if use_cache else None
-                old = shards[shard] = _Entries.of(held[0]) if held else None
+                held = _read_shard(_shard_file(cache, key, count, shard), stamp, spec.name, root) if use_cache else None
+                old = _Entries.of(held[0]) if held else None
+                if old is None and use_cache:  # not cached this way: perhaps split another way
+                    if splits is None:
+                        splits = _other_splits(cache, key, count)
+                        earlier = _earlier_entries(splits, stamp, spec.name, root)
+                    old = earlier
+                shards[shard] = old
                 aligned[shard] = old is not None and old.align(groups[shard])
-                if old is None or held[1] or not aligned[shard]:
+                if old is None or not held or held[1] or not aligned[shard]:
                     changed.add(shard)  # not cached, relabelled, or a file was added, removed or renamed
                 entries = fresh[shard] = _Fresh()
             old = shards[shard]
@@ -976,12 +1047,17 @@ def read_source(
     status.cached += cached_count
     if use_cache:
         header = {"format": CACHE_FORMAT, "stamp": stamp, "label": spec.name, "root": root}
-        for shard in range(SHARDS):
+        for shard in range(count):
             if shard in changed:
-                _write_shard(_shard_file(cache, key, shard), header, _shard_payload(groups[shard], fresh[shard], shards[shard]))
-            elif shard not in fresh and _shard_file(cache, key, shard).exists():
-                _write_shard(_shard_file(cache, key, shard), header, _shard_payload([], None, None))
-    del shards, fresh
+                _write_shard(_shard_file(cache, key, count, shard), header, _shard_payload(groups[shard], fresh[shard], shards[shard]))
+            elif shard not in fresh and _shard_file(cache, key, count, shard).exists():
+                _write_shard(_shard_file(cache, key, count, shard), header, _shard_payload([], None, None))
+        for path in (p for paths in (splits or {}).values() for p in paths):
+            try:  # the other split's entries now live in this one
+                os.unlink(path)
+            except OSError:
+                continue
+    del shards, fresh, earlier
     status.tools = len(tools)
     status.errors = sum(p.severity == "error" for p in problems)
     status.warnings = len(problems) - status.errors

@@ -420,6 +420,56 @@ def test_files_sharing_a_shard_keep_their_own_entries_when_the_listing_changes(t
     assert parses == [] and again.catalog.tools == result.catalog.tools
 
 
+def test_a_source_is_split_into_fewer_cache_files_when_it_is_small():
+    assert [federation._shard_count(n) for n in (0, 1, 64, 65, 174, 1_000, 4_096, 10_000, 100_000)] == [1, 1, 1, 2, 4, 16, 64, 64, 64]
+
+
+def shard_counts():
+    """The splits of the sources' cache files now on disk (a file name holds its split's count)."""
+    return {int(path.name.split("-")[1]) for path in parsed_files() if not path.name.startswith("vocabulary-")}
+
+
+@pytest.mark.parametrize("grow", [True, False])
+def test_a_source_that_crosses_a_split_size_keeps_its_entries_unparsed(tmp_path, monkeypatch, parses, grow):
+    # Two files per cache file: 8 files make 4 cache files, 9 make 8, and back.
+    monkeypatch.setattr(federation, "SHARD_FILES", 2)
+    directory = catalogue(tmp_path / "c", count=8 if grow else 9)
+    tools = directory / "tools"
+    first = load(directory)
+    assert shard_counts() == ({4} if grow else {8})
+    parses.clear()
+    if grow:
+        (tools / "t9-stats.toml").write_text(entry("T9 Stats", "https://t9.example.org"))
+    else:
+        (tools / "t8-stats.toml").unlink()
+    result = load(directory)
+    assert parses == (["t9-stats.toml"] if grow else [])  # only the new file is parsed
+    assert result.statuses[0].cached == 8
+    assert shard_counts() == ({8} if grow else {4})  # the earlier split's files are gone
+    for tool_id, tool in first.catalog.tools.items():
+        if tool_id in result.catalog.tools:
+            assert result.catalog.tools[tool_id] == tool
+    same_as_plain_loader(result, directory)
+    parses.clear()
+    again = load(directory)
+    assert parses == [] and again.statuses[0].cached == len(again.catalog.tools)
+
+
+def test_an_earlier_split_that_is_damaged_is_parsed_again_not_trusted(tmp_path, monkeypatch, parses):
+    monkeypatch.setattr(federation, "SHARD_FILES", 2)
+    directory = catalogue(tmp_path / "c", count=8)
+    load(directory)
+    for path in parsed_files():
+        if not path.name.startswith("vocabulary-"):
+            path.write_bytes(path.read_bytes()[:40])  # truncated
+    (directory / "tools" / "t9-stats.toml").write_text(entry("T9 Stats", "https://t9.example.org"))
+    parses.clear()
+    result = load(directory)
+    assert sorted(parses) == sorted(p.name for p in (directory / "tools").glob("*.toml"))
+    assert result.ok and shard_counts() == {8}
+    same_as_plain_loader(result, directory)
+
+
 def test_problems_are_cached_with_the_file_they_belong_to(tmp_path, monkeypatch, parses):
     monkeypatch.setattr(federation, "SHARDS", 1)
     directory = catalogue(tmp_path / "c", count=4)
