@@ -18,6 +18,10 @@ import os
 import re
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 # A catalogue id: lowercase ASCII letters and digits in dash-separated words. `SLUG` is this
 # compiled, on first use (`__getattr__` below): most runs never check an id.
@@ -151,13 +155,18 @@ def _check_target(path: Path, overwrite: bool) -> None:
         raise FileExists(path)
 
 
-def write_atomic(path: Path, text: str, overwrite: bool = False) -> None:
-    """Write `text` (UTF-8, `\\n` line ends) to `path` atomically; see `write_atomic_bytes`."""
-    write_atomic_bytes(path, text.encode("utf-8"), overwrite)
+def write_atomic(path: Path, text: str | Iterable[str], overwrite: bool = False) -> None:
+    """Write `text` (UTF-8, `\\n` line ends; one string or its pieces in order) to `path`
+    atomically; see `write_atomic_bytes`."""
+    if isinstance(text, str):
+        write_atomic_bytes(path, text.encode("utf-8"), overwrite)
+    else:
+        write_atomic_bytes(path, (piece.encode("utf-8") for piece in text), overwrite)
 
 
-def write_atomic_bytes(path: Path, data: bytes, overwrite: bool = False, durable: bool = True) -> None:
-    """Write `data` to `path` via a temporary file in the same directory, then rename.
+def write_atomic_bytes(path: Path, data: bytes | Iterable[bytes], overwrite: bool = False, durable: bool = True) -> None:
+    """Write `data` (bytes, or its pieces in order: a large output need not be held whole) to
+    `path` via a temporary file in the same directory, then rename.
 
     A reader never sees a half-written file. Without `overwrite` an existing file is never
     replaced, even if it appears between the check and the rename (the final step is a
@@ -179,7 +188,11 @@ def write_atomic_bytes(path: Path, data: bytes, overwrite: bool = False, durable
         # mkstemp makes a private file; give it the mode a plain open() would (or keep the old one's).
         os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, (bytes, bytearray, memoryview)):
+                handle.write(data)
+            else:
+                for piece in data:
+                    handle.write(piece)
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())
@@ -196,8 +209,10 @@ def write_atomic_bytes(path: Path, data: bytes, overwrite: bool = False, durable
                 raise FileExists(path) from None
             except OSError:
                 # Filesystems without hard links: fall back to an exclusive create.
-                with open(path, "xb") as handle:
-                    handle.write(data)
+                import shutil
+
+                with open(tmp, "rb") as written, open(path, "xb") as handle:
+                    shutil.copyfileobj(written, handle)
             os.unlink(tmp)
     finally:
         if os.path.lexists(tmp):

@@ -7,12 +7,16 @@ Markdown output escapes markup so that a tool's name cannot style or link anythi
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from catalog import cells
 from catalog.text import md_url, neutralise
 from recommender.engine import FITS, FITS_IF_RESOURCED, TIER_WORDS, TO_VERIFY, Answer, Assessment, Recommendation, Verdict
 from recommender.requirements import FAIL, PASS, UNKNOWN
 from recommender.stance import ROLE_LABELS, duties
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 OUTPUT_VERSION = 2  # 2: the answer, tiers, needs, the decision date, ended options
 RISK_NAMES = {
@@ -109,10 +113,16 @@ def _answer_json(answer: Answer | None) -> dict | None:
 
 def to_data(rec: Recommendation) -> dict:
     """The recommendation as plain data: the documented JSON shape (see OUTPUT.md)."""
+    return _data(rec, list(_options_data(rec)))
+
+
+def _options_data(rec: Recommendation) -> Iterator[dict]:
+    """Each option remaining, as plain data, one at a time (then build, when it is an option)."""
     stance = rec.profile.context.stance
-    options = [_option_json(a, stance) for a in rec.options]
+    for a in rec.options:
+        yield _option_json(a, stance)
     if rec.build:
-        options.append(
+        yield (
             {
                 "id": "build",
                 "tool": None,
@@ -137,6 +147,9 @@ def to_data(rec: Recommendation) -> dict:
                 "roles": {},
             }
         )
+
+
+def _data(rec: Recommendation, options: list) -> dict:
     ctx = rec.profile.context
     return {
         "schema_version": OUTPUT_VERSION,
@@ -209,9 +222,33 @@ def _blocked(v: Verdict) -> str:
 
 def to_json(rec: Recommendation) -> str:
     """Stable, indented JSON."""
-    import json  # only here: a table or Markdown run does not pay for importing it
+    return "".join(json_pieces(rec))
 
-    return json.dumps(to_data(rec), indent=2, ensure_ascii=False) + "\n"
+
+def json_pieces(rec: Recommendation) -> Iterator[str]:
+    """`to_json`'s text in pieces, one option at a time: the answer for 100,000 tools (over
+    12,000 options, 39 MB of JSON) is never held whole, neither as data nor as text."""
+    import json  # only here: a table or Markdown run does not pay for importing it
+    import os
+
+    options = _options_data(rec)
+    first = next(options, None)
+    if first is None:
+        yield json.dumps(_data(rec, []), indent=2, ensure_ascii=False) + "\n"
+        return
+    # The rest of the answer, with one stand-in for the options: its place in the text is where
+    # the options go, each indented as the second level of the document. The stand-in is drawn
+    # at random, so no text of the catalogue or the profile can be it.
+    here = json.dumps(f"\0options {os.urandom(12).hex()}\0")
+    rest = json.dumps(_data(rec, [json.loads(here)]), indent=2, ensure_ascii=False)
+    before, _, after = rest.partition(here)
+    yield before
+    indent = "\n" + " " * 4
+    yield json.dumps(first, indent=2, ensure_ascii=False).replace("\n", indent)
+    for option in options:
+        yield "," + indent
+        yield json.dumps(option, indent=2, ensure_ascii=False).replace("\n", indent)
+    yield after + "\n"
 
 
 # -- table ----------------------------------------------------------------------------------

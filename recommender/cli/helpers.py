@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import TYPE_CHECKING, List, Optional
 
 import typer
 
 from catalog.record import replace
 from recommender.exits import BAD_INPUT
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 
 def err(message: str) -> None:
@@ -29,8 +32,27 @@ def fail(problems, what: str = "input") -> "typer.Exit":
     return typer.Exit(BAD_INPUT)
 
 
-def write_output(path: Path, text: str, overwrite: bool, flag: str) -> None:
-    """Write an output file atomically, or exit 2 with one line naming the file and why."""
+def echo_pieces(text: str | Iterable[str], size: int = 1 << 20) -> None:
+    """Write text to standard output as it is made (one string, or pieces gathered into writes
+    of about `size` characters)."""
+    if isinstance(text, str):
+        typer.echo(text, nl=False)
+        return
+    held: list[str] = []
+    count = 0
+    for piece in text:
+        held.append(piece)
+        count += len(piece)
+        if count >= size:
+            typer.echo("".join(held), nl=False)
+            held, count = [], 0
+    if held:
+        typer.echo("".join(held), nl=False)
+
+
+def write_output(path: Path, text: str | Iterable[str], overwrite: bool, flag: str) -> None:
+    """Write an output file atomically (one string, or its pieces as they are made), or exit 2
+    with one line naming the file and why."""
     from catalog.files import FileExists, write_atomic
 
     try:
