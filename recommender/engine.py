@@ -788,12 +788,12 @@ def _recommend_ranked(catalog: Catalog, profile: Profile, strict: bool, basis: B
     excluded_levels = rank_levels  # tier and needs are the same for every excluded option
 
     made: dict[int, Assessment] = {}
-    pairs = index.pairs
+    at_tool, at_option = index.tools, index.options
 
     def make(position: int) -> Assessment:
         found = made.get(position)
         if found is None:
-            found = made[position] = _judge_indexed(position, *pairs[position], basis, checks, strict)
+            found = made[position] = _judge_indexed(position, at_tool[position], at_option[position], basis, checks, strict)
             if found.status != EXCLUDED:
                 found.needs = needs_of(position)
                 found.tier = TO_VERIFY if found.unknown_at else (FITS_IF_RESOURCED if found.needs else FITS)
@@ -1017,8 +1017,8 @@ def _recommend(catalog: Catalog, profile: Profile, strict: bool, judge: Judge | 
             if not index.disputable_bits(scope):
                 return _recommend_ranked(catalog, profile, strict, basis, index, checks, scope)
         tools = in_scope(catalog, profile)
-        pairs = index.pairs
-        assessed = [_judge_indexed(p, *pairs[p], basis, checks, strict) for p in index.positions(tools)]
+        at_tool, at_option = index.tools, index.options
+        assessed = [_judge_indexed(p, at_tool[p], at_option[p], basis, checks, strict) for p in index.positions(tools)]
         needs_of = index.needs(ctx, basis.demanded, resourcing_needs)
         disputable = index.disputable
     else:

@@ -138,7 +138,7 @@ def test_the_same_answer_again_and_through_a_judge(synthetic):
 
 def test_the_index_is_built_once_per_catalogue_and_knows_every_kind(synthetic):
     assert engine_index(synthetic) is engine_index(synthetic)
-    assert len(engine_index(synthetic).pairs) == synthetic.option_count()
+    assert len(engine_index(synthetic).options) == len(engine_index(synthetic).tools) == synthetic.option_count()
     # Every requirement kind's check has a signature (a new kind must say what it reads).
     assert set(SIGNATURES) == set(KINDS)
 
