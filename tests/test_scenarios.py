@@ -150,9 +150,11 @@ def test_e_council_forms_is_answered_with_something_it_can_run(answer):
     resourced = [a for a in rec.options if a.tier == "fits-if-resourced"]
     assert resourced and all(a.option.deployment == "self-hosted" for a in resourced)
     assert rec.options.index(resourced[0]) > rec.options.index(top)
-    assert any("which the agency has said it cannot add" in c for c in rec.answer.conditions)
+    assert all(a.needs for a in resourced)  # each says what running it would take
     if rec.answer.tier == "to-verify":  # the catalogue lacks a deciding fact: name it
         assert all(v.label in rec.answer.headline for v in top.unknown)
+        # and the self-hosted fallback is named with what the council cannot add
+        assert any("which the agency has said it cannot add" in c for c in rec.answer.conditions)
 
 
 def test_f_sensitive_video_passes_only_assessed_services(answer):
