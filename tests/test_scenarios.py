@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from recommender.engine import recommend
+from recommender.engine import FITS_IF_RESOURCED, TO_VERIFY, recommend
 from recommender.profile import read_profile
 from tests.conftest import EXAMPLES
 
@@ -201,3 +201,14 @@ def test_h_an_ended_service_is_a_near_miss_with_its_date(answer, bundled):
     earlier = recommend(bundled, replace(profile, context=replace(profile.context, today=date(2026, 1, 15))))
     offered = next(a for a in earlier.options if a.key == "workplace-from-meta/cloud")
     assert "2026-06-01" in offered.risks["platform_control"].reason
+
+
+def test_italian_consultation_reuses_the_governments_release(answer):
+    # CAD art. 68: reuse first. The Department of Public Function's ParteciPa (Decidim with SPID
+    # sign-in, published for reuse) leads among the options the municipality could run, with what
+    # running it takes; the Commission-hosted EUSurvey follows, to verify.
+    rec = answer("it")
+    assert rec.answer.option.key == "partecipa/self-hosted" and rec.answer.tier == FITS_IF_RESOURCED
+    assert "medium ops capacity" in rec.answer.text and "EUSurvey" in rec.answer.text
+    assert rec.answer.option.score > next(a for a in rec.options if a.key == "decidim/self-hosted").score  # SPID sign-in
+    assert all(a.step == "share" for a in rec.options if a.tier != TO_VERIFY)
