@@ -96,3 +96,19 @@ def test_pieces_reach_standard_output_in_order_gathered_into_few_writes(capsys, 
     writes.clear()
     echo_pieces("one string")
     assert writes == ["one string"]
+
+
+def test_pieces_are_written_whole_where_the_filesystem_has_no_hard_links(tmp_path, monkeypatch):
+    # Without hard links the file is created exclusively and filled from the temporary copy:
+    # the pieces, already consumed, are not asked for twice.
+    def no_links(*args):
+        raise OSError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    target = tmp_path / "out.json"
+    pieces = iter(["{", '"a": ', "1", "}"])
+    write_atomic(target, pieces)
+    assert target.read_text() == '{"a": 1}' and os.listdir(tmp_path) == ["out.json"]
+    with pytest.raises(FileExists):
+        write_atomic(target, iter(["x"]))
+    assert target.read_text() == '{"a": 1}'
