@@ -97,6 +97,15 @@ SCHEMES: dict[str, Scheme] = {
             "https://cloudsecurityalliance.org/star/levels",
         ),
         Scheme("ismap", "ISMAP (Japan)", ("registered",), ("registered",), "https://www.ismap.go.jp/"),
+        # The business owner's authority to operate a system, after a security assessment under
+        # ITSG-33, for information up to a Protected level (a service's own, not its cloud's).
+        Scheme(
+            "gc-ato",
+            "Government of Canada authority to operate (ITSG-33)",
+            ("protected-a", "protected-b"),
+            ("Protected A", "Protected B"),
+            "https://cyber.gc.ca/en/guidance/it-security-risk-management-government-canada-itse10033",
+        ),
     )
 }
 

@@ -352,7 +352,7 @@ def _stat_link(path: str) -> tuple[tuple[int, int, int] | None, bool]:
     return (st.st_mtime_ns, st.st_size, st.st_mode), link
 
 
-_PARSING_CODE = ("loader", "fast", "model", "schema", "vocabulary", "countries", "licences")
+_PARSING_CODE = ("loader", "fast", "model", "schema", "vocabulary", "countries", "licences", "assurance")
 
 
 def _code_stamp() -> tuple:
