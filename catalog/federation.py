@@ -19,8 +19,8 @@ time and mode (and, when those changed, the digest of its text), the vocabulary 
 code that parsed them: an unchanged file is never parsed twice. A source's cache is found by its
 resolved directory, however the path was spelt, and is split into shard files (about
 `SHARD_FILES` tool files each, at most `SHARDS`) so an edit rewrites only the one holding that
-file; when the number of files calls for another split, the entries move to it unparsed. A cache that is corrupt, truncated or not this
-program's is ignored and rewritten; a file that can no longer be read is reported, never
+file; when the number of files calls for another split, the entries move to it unparsed. A
+cache that is corrupt, truncated or not this program's is ignored and rewritten; a file that can no longer be read is reported, never
 served from the cache.
 """
 
@@ -720,7 +720,7 @@ def _write_shard(path: Path, header: dict, held: Any) -> None:
         pass
 
 
-_SHARD_NAME = re.compile(r"[0-9a-f]{16}-[0-9]{2}-[0-9]{2}\.pickle|vocabulary-[0-9a-f]{16}\.pickle")
+_SHARD_NAME = re.compile(rf"{_SPLIT_NAME.pattern}|vocabulary-[0-9a-f]{{16}}\.pickle")
 
 
 def _drop_legacy(cache: Path) -> None:

@@ -122,31 +122,29 @@ def _options_data(rec: Recommendation) -> Iterator[dict]:
     for a in rec.options:
         yield _option_json(a, stance)
     if rec.build:
-        yield (
-            {
-                "id": "build",
-                "tool": None,
-                "option": None,
-                "name": "Build (custom development)",
-                "step": "build",
-                "origin": "build",
-                "deployment": "self-hosted",
-                "provider": "",
-                "status": "only-option" if rec.build.only_option else "justified",
-                "tier": "build",
-                "needs": [],
-                "to_verify": [],
-                "score": None,
-                "score_max": None,
-                "contributions": [],
-                "verdicts": [],
-                "risks": {n: {"level": r.level, "reason": r.reason} for n, r in rec.build.risks.items()},
-                "reasons": list(rec.build.reasons),
-                "foundations": [a.key for a in rec.build.foundations],
-                "used_by": [],
-                "roles": {},
-            }
-        )
+        yield {
+            "id": "build",
+            "tool": None,
+            "option": None,
+            "name": "Build (custom development)",
+            "step": "build",
+            "origin": "build",
+            "deployment": "self-hosted",
+            "provider": "",
+            "status": "only-option" if rec.build.only_option else "justified",
+            "tier": "build",
+            "needs": [],
+            "to_verify": [],
+            "score": None,
+            "score_max": None,
+            "contributions": [],
+            "verdicts": [],
+            "risks": {n: {"level": r.level, "reason": r.reason} for n, r in rec.build.risks.items()},
+            "reasons": list(rec.build.reasons),
+            "foundations": [a.key for a in rec.build.foundations],
+            "used_by": [],
+            "roles": {},
+        }
 
 
 def _data(rec: Recommendation, options: list) -> dict:
@@ -230,6 +228,7 @@ def json_pieces(rec: Recommendation) -> Iterator[str]:
     12,000 options, 39 MB of JSON) is never held whole, neither as data nor as text."""
     import json  # only here: a table or Markdown run does not pay for importing it
     import os
+    from itertools import chain
 
     options = _options_data(rec)
     first = next(options, None)
@@ -239,15 +238,15 @@ def json_pieces(rec: Recommendation) -> Iterator[str]:
     # The rest of the answer, with one stand-in for the options: its place in the text is where
     # the options go, each indented as the second level of the document. The stand-in is drawn
     # at random, so no text of the catalogue or the profile can be it.
-    here = json.dumps(f"\0options {os.urandom(12).hex()}\0")
-    rest = json.dumps(_data(rec, [json.loads(here)]), indent=2, ensure_ascii=False)
-    before, _, after = rest.partition(here)
-    yield before
+    stand_in = f"\0options {os.urandom(12).hex()}\0"
+    rest = json.dumps(_data(rec, [stand_in]), indent=2, ensure_ascii=False)
+    before, _, after = rest.partition(json.dumps(stand_in))
     indent = "\n" + " " * 4
-    yield json.dumps(first, indent=2, ensure_ascii=False).replace("\n", indent)
-    for option in options:
-        yield "," + indent
+    separator = before
+    for option in chain((first,), options):
+        yield separator
         yield json.dumps(option, indent=2, ensure_ascii=False).replace("\n", indent)
+        separator = "," + indent
     yield after + "\n"
 
 
