@@ -133,7 +133,7 @@ class Basis:
     """What every option of one recommendation is judged against, worked out once per call:
     the profile's requirements with their kinds, labels and outcome memos."""
 
-    __slots__ = ("requirements", "kinds", "labels", "memos", "context", "demanded", "score_max", "rows", "tool_users", "today", "risk_memo", "index", "high")
+    __slots__ = ("requirements", "kinds", "labels", "memos", "context", "demanded", "score_max", "rows", "tool_users", "today", "risk_memo", "index", "high", "medium")
 
     def __init__(self, profile: Profile, judge: "Judge | None" = None):
         self.requirements = profile.requirements
@@ -157,6 +157,7 @@ class Basis:
         # the index, and the count of HIGH risks by option position.
         self.index: EngineIndex | None = None
         self.high = None
+        self.medium = None
 
 
 @record(hidden=("disputes", "_verdicts", "_provenance", "_risks", "_outcomes", "_position"))
@@ -296,6 +297,11 @@ class Assessment:
         return tuple(name for name, risk in self.risks.items() if risk.level == "high")
 
     @property
+    def medium_risks(self) -> tuple[str, ...]:
+        """Names of the risks that are MEDIUM for this agency."""
+        return tuple(name for name, risk in self.risks.items() if risk.level == "medium")
+
+    @property
     def key(self) -> str:
         """`tool-id/option-id`."""
         return f"{self.tool.id}/{self.option.id}"
@@ -337,8 +343,9 @@ class Assessment:
     def rank_key(self) -> tuple:
         """Fit before the ladder: tier, then share before buy, then options carrying a HIGH
         risk after those without, then score, then evidence — fewer unknowns, reuse (agencies
-        using this option, then the tool), facts stated — and the name only as the last
-        tie-break, so the order is deterministic.
+        using this option, then the tool) — then fewer MEDIUM risks (the risks a board is asked
+        to accept), then facts stated, and the name only as the last tie-break, so the order is
+        deterministic.
         """
         basis = self.basis
         if basis.index is not None and self._position >= 0:  # the same key, from the index
@@ -351,7 +358,7 @@ class Assessment:
                 high,
                 -self.score,
                 self.results.count(UNKNOWN),
-                *basis.index.static(self._position),
+                *_with_medium(basis.index.static(self._position), basis.medium(self._position)),
             )
         tool_users = basis.tool_users.get(self.tool.id)
         if tool_users is None:
@@ -367,11 +374,18 @@ class Assessment:
             self.results.count(UNKNOWN),
             -len(self.option.value("reuse.used_by", ())),
             -tool_users,
+            len(self.medium_risks),
             -len(self.option.facts),
             self.tool.name.casefold(),
             self.tool.id,
             self.option.id,
         )
+
+
+def _with_medium(static: tuple, medium: int) -> tuple:
+    """The index's static key (reuse of the option, reuse of the tool, facts stated, names)
+    with the count of MEDIUM risks after the reuse: Assessment.rank_key's order."""
+    return (*static[:2], medium, *static[2:])
 
 
 @record(frozen=True)
@@ -755,8 +769,8 @@ def _recommend_ranked(catalog: Catalog, profile: Profile, strict: bool, basis: B
     to_verify = kept & unknown_any
     if_resourced = kept & ~unknown_any & needing
     fits = kept & ~unknown_any & ~needing
-    risk_key = ("high", ctx, today, tuple((k, basis.demanded.get(k)) for k in RISK_DEMANDS if k in basis.demanded))
-    highs = index.column_bits(risk_key, basis.high)
+    demands = tuple((k, basis.demanded.get(k)) for k in RISK_DEMANDS if k in basis.demanded)
+    highs = index.column_bits(("high", ctx, today, demands), basis.high)
 
     def high_levels(bits: int) -> list[tuple[int, int]]:
         """HIGH risks counted only for the options of the parts ranked so far (risks cost
@@ -765,7 +779,8 @@ def _recommend_ranked(catalog: Catalog, profile: Profile, strict: bool, basis: B
         return sorted((count, highs.of(count)) for count in highs.values())
 
     # The rank key, level by level (Assessment.rank_key): tier, needs among those to verify,
-    # step, HIGH risks, score (higher first), unknowns; then evidence and names inside a part.
+    # step, HIGH risks, score (higher first), unknowns; then inside a part reuse, MEDIUM risks,
+    # facts stated and names.
     will = ctx.will_resource
     tiers = {0: fits, 1: 0, 2: to_verify, 3: 0}
     tiers[0 if will is True else 3 if will is False else 1] |= if_resourced
@@ -799,7 +814,11 @@ def _recommend_ranked(catalog: Catalog, profile: Profile, strict: bool, basis: B
                 found.tier = TO_VERIFY if found.unknown_at else (FITS_IF_RESOURCED if found.needs else FITS)
         return found
 
-    static = index.static
+    static_of, medium = index.static, basis.medium
+
+    def static(position: int) -> tuple:
+        return _with_medium(static_of(position), medium(position))
+
     share = kept & steps.get(0, 0)
     options = Ranked(kept, kept_levels, make, static, {
         ("place<", 0): 0,
@@ -1006,7 +1025,7 @@ def _recommend(catalog: Catalog, profile: Profile, strict: bool, judge: Judge | 
 
     if indexed:
         index = basis.index = engine_index(catalog)
-        basis.high = index.high_risks(basis.context, basis.demanded, assess)
+        basis.high, basis.medium = index.risk_counts(basis.context, basis.demanded, assess)
         ctx = basis.context
         checks = tuple(
             index.column(req.kind, row[4], row[1], ctx) if req.kind in KINDS and row[4] is KINDS[req.kind].evaluate else None

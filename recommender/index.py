@@ -360,19 +360,23 @@ class EngineIndex:
         return self._disputable_bits.of(True) & scope
 
     # -- risks and ranking ----------------------------------------------------------------------
-    def high_risks(self, ctx, demanded: dict, assess) -> Callable[[int], int]:
-        """How many of its four risks are HIGH for the option at a position."""
+    def risk_counts(self, ctx, demanded: dict, assess) -> tuple[Callable[[int], int], Callable[[int], int]]:
+        """How many of its four risks are HIGH, and how many MEDIUM, for the option at a
+        position: two functions of the position."""
         from recommender.risks import RISK_DEMANDS
 
         key = (ctx, ctx.decision_date, tuple((kind, demanded.get(kind)) for kind in RISK_DEMANDS if kind in demanded))
         try:
             hash(key)
         except TypeError:
-            return lambda position: _count_high(assess(self.tools[position], self.options[position], ctx, demanded))
-        counts = self._risk_columns.fetch(key, dict)  # signature -> count
+            def uncached(position: int) -> tuple[int, int]:
+                return _count_levels(assess(self.tools[position], self.options[position], ctx, demanded))
+
+            return (lambda position: uncached(position)[0]), (lambda position: uncached(position)[1])
+        counts = self._risk_columns.fetch(key, dict)  # signature -> (HIGH count, MEDIUM count)
         signatures, tools, options, canonical = self._risk_signatures, self.tools, self.options, self._canonical
 
-        def high(position: int) -> int:
+        def counted(position: int) -> tuple[int, int]:
             sig = signatures[position]
             if sig is None:
                 try:
@@ -383,10 +387,10 @@ class EngineIndex:
                 signatures[position] = sig = canonical.setdefault(sig, sig)  # one object per distinct signature
             found = counts.get(sig)
             if found is None:
-                found = counts[sig] = _count_high(assess(tools[position], options[position], ctx, demanded))
+                found = counts[sig] = _count_levels(assess(tools[position], options[position], ctx, demanded))
             return found
 
-        return high
+        return (lambda position: counted(position)[0]), (lambda position: counted(position)[1])
 
     def needs(self, ctx, demanded: dict, resourcing_needs) -> Callable[[int], tuple[str, ...]]:
         """What running the option at a position needs that the agency has not stated
@@ -439,8 +443,10 @@ class EngineIndex:
         return found
 
 
-def _count_high(risks: dict) -> int:
-    return sum(1 for risk in risks.values() if risk.level == "high")
+def _count_levels(risks: dict) -> tuple[int, int]:
+    """How many of the risks are HIGH, and how many MEDIUM."""
+    levels = [risk.level for risk in risks.values()]
+    return levels.count("high"), levels.count("medium")
 
 
 def engine_index(catalog: Catalog) -> EngineIndex:

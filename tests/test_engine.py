@@ -211,3 +211,71 @@ def test_resourcing_weighs_ops_effort_against_capacity(fixture_catalog):
     assert assess(gamma, code, Context(ops_capacity="high", skills=("python", "aws")), set())["resourcing"].level == "medium"
     hosted = next(o for o in gamma.options if o.id == "service")
     assert assess(gamma, hosted, Context(ops_capacity="none"), set())["resourcing"].level == "low"
+
+
+RISK_TWIN = """schema_version = 1
+name = "{name}"
+summary = "Fictional hosted survey service for a ranking test."
+homepage = "https://{slug}.example.org"
+capabilities = ["online-forms"]
+last_reviewed = 2026-10-01
+
+[[sources]]
+id = "terms"
+url = "https://{slug}.example.org/terms"
+
+[[options]]
+id = "cloud"
+name = "{name} Cloud"
+origin = "commercial"
+deployment = "hosted"
+provider = "{name} Ltd"
+
+[options.data]
+full_export = true
+residency = ["AU"]
+sources = ["terms"]
+
+[options.lock_in]
+licence = "LicenseRef-{slug}-terms"
+exit_cost = "low"
+sources = ["terms"]
+
+[options.integration]
+api = ["rest"]
+webhooks = true
+sso = ["saml"]
+sources = ["terms"]
+
+[options.resourcing]
+ops_effort = "low"
+sources = ["terms"]
+{caveat}"""
+
+CAVEAT = """
+[[options.caveats]]
+risk = "resourcing"
+text = "Each form's data retention must be set by hand."
+source = "terms"
+"""
+
+
+def test_fewer_medium_risks_break_a_tie_before_facts_and_names(tmp_path):
+    # Two services alike in fit, step, HIGH risks, score, unknowns and reuse; the one whose
+    # name sorts first carries one more MEDIUM risk (a caveat), so it ranks second.
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    (tools / "aardvark-forms.toml").write_text(RISK_TWIN.format(name="Aardvark Forms", slug="aardvark", caveat=CAVEAT))
+    (tools / "zebra-forms.toml").write_text(RISK_TWIN.format(name="Zebra Forms", slug="zebra", caveat=""))
+    catalog = load_catalog([tmp_path]).catalog
+    p = profile(("capabilities", ("online-forms",)), country="AU", level="local")
+    for indexed in (True, False):
+        rec = recommend(catalog, p, indexed=indexed)
+        assert keys(rec) == ["zebra-forms/cloud", "aardvark-forms/cloud"], indexed
+        first, second = rec.options
+        assert (first.score, len(first.high_risks)) == (second.score, len(second.high_risks))
+        assert len(first.medium_risks) < len(second.medium_risks)
+    # Without the caveat the two tie on risks too, and the name decides.
+    (tools / "aardvark-forms.toml").write_text(RISK_TWIN.format(name="Aardvark Forms", slug="aardvark", caveat=""))
+    catalog = load_catalog([tmp_path]).catalog
+    assert keys(recommend(catalog, p)) == ["aardvark-forms/cloud", "zebra-forms/cloud"]

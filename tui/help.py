@@ -35,7 +35,7 @@ MARKS_HELP = (
     ("FITS", "every must (hard requirement) is met by a stated catalogue fact, and the agency can run it."),
     ("FITS IF RESOURCED", "every must is met, but running it needs ops capacity or skills the agency has not stated."),
     ("TO VERIFY", "a must the catalogue does not state (unknown): confirm it before adopting."),
-    ("order", "fits, then fits if resourced, then to verify; in each group share before buy, options with fewer HIGH risks first, then the best score, then the most evidence of reuse."),
+    ("order", "fits, then fits if resourced, then to verify; in each group share before buy, options with fewer HIGH risks first, then the best score, then the most evidence of reuse, then fewer medium risks."),
     ("step", "share (another agency's work or open source) or buy (a commercial product); build is last and gated."),
     ("score 5/8", "points won from preferences (soft requirements, by weight) out of the most possible; - when no preference is set."),
     ("res data plat intg", "the four risks: resourcing, data control, platform control, system integration; each low, med or HIGH."),
