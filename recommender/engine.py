@@ -821,8 +821,10 @@ def _recommend_ranked(catalog: Catalog, profile: Profile, strict: bool, basis: B
 
     share = kept & steps.get(0, 0)
     options = Ranked(kept, kept_levels, make, static, {
+        # The options an answer may prefer to a buy option (state_answer's `preferable`): share
+        # options, less those needing resourcing the agency has said it cannot add.
         ("place<", 0): 0,
-        ("place<", 1): share,
+        ("place<", 1): share & ~needing if will is False else share,
         "not-fits-if-resourced": kept & ~if_resourced,
         "fits-if-resourced": if_resourced,
     })
@@ -1191,7 +1193,14 @@ def state_answer(rec: Recommendation) -> Answer:
     conditions: list[str] = []
     # Better placed on the ladder in force: a policy's steps, else share before buy.
     place = rec.policy.place if rec.policy is not None and rec.policy.ladder else (lambda a: STEP_RANK[a.option.origin])
-    better = _first(options, lambda a: place(a) < place(top), ("place<", place(top)), start=1)
+    will = rec.profile.context.will_resource
+
+    def preferable(a: Assessment) -> bool:
+        """Better placed than the top option, and something the agency could run: an option
+        needing resourcing the agency has ruled out is never the preferred choice."""
+        return place(a) < place(top) and not (a.needs and will is False)
+
+    better = _first(options, preferable, ("place<", place(top)), start=1)
     if top.tier == FITS or (top.tier == FITS_IF_RESOURCED and rec.profile.context.will_resource):
         if top.tier == FITS:
             headline = f"Adopt {_named(top)}."
@@ -1202,7 +1211,10 @@ def state_answer(rec: Recommendation) -> Answer:
         if better is not None:
             pref = better
             if pref.tier == TO_VERIFY:
-                conditions.append(f"Prefer {_named(pref)} if its {_to_verify(pref)} {'is' if len(pref.unknown) == 1 else 'are'} confirmed.")
+                funded = f" and the agency provides {_funds(pref)}" if pref.needs else ""
+                conditions.append(
+                    f"Prefer {_named(pref)} if its {_to_verify(pref)} {'is' if len(pref.unknown) == 1 else 'are'} confirmed{funded}."
+                )
             elif pref.tier == FITS_IF_RESOURCED:
                 conditions.append(f"Prefer {_named(pref)} if the agency provides {_funds(pref)}.")
     elif top.tier == FITS_IF_RESOURCED and rec.profile.context.will_resource is not False:

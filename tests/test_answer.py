@@ -67,6 +67,73 @@ def test_an_unverified_share_option_does_not_outrank_a_buy_option_that_fits(form
     )
 
 
+HOSTED_FORMS = """schema_version = 1
+name = "Hosted Forms"
+summary = "Fictional vendor-hosted forms for an answer test."
+homepage = "https://hosted-forms.example.org"
+capabilities = ["online-forms"]
+last_reviewed = 2026-10-01
+
+[[options]]
+id = "cloud"
+name = "Hosted Forms Cloud"
+origin = "commercial"
+deployment = "hosted"
+provider = "Hosted Forms Ltd"
+
+[options.data]
+full_export = true
+residency = ["AU"]
+
+[options.resourcing]
+ops_effort = "low"
+"""
+
+RUN_YOUR_OWN_FORMS = """schema_version = 1
+name = "Run Your Own Forms"
+summary = "Fictional open-source forms whose export is not stated."
+homepage = "https://ryof.example.org"
+capabilities = ["online-forms"]
+last_reviewed = 2026-10-01
+
+[[options]]
+id = "self-hosted"
+name = "Run Your Own Forms (self-hosted)"
+origin = "open-source"
+deployment = "self-hosted"
+
+[options.lock_in]
+licence = "MIT"
+
+[options.resourcing]
+ops_effort = "medium"
+skills = ["python"]
+"""
+
+
+def test_a_preferred_option_to_verify_also_names_what_running_it_needs(tmp_path):
+    # The share option's export is unknown (to verify) and it needs capacity and skills the
+    # council has not stated: preferring it names both. A council that has said it cannot add
+    # them is not told to prefer it at all.
+    (tmp_path / "tools").mkdir()
+    (tmp_path / "tools" / "hosted-forms.toml").write_text(HOSTED_FORMS)
+    (tmp_path / "tools" / "run-your-own-forms.toml").write_text(RUN_YOUR_OWN_FORMS)
+    catalog = load_catalog([tmp_path]).catalog
+    rec = recommend(catalog, council())
+    assert [(a.key, a.tier) for a in rec.options] == [
+        ("hosted-forms/cloud", FITS), ("run-your-own-forms/self-hosted", TO_VERIFY),
+    ]
+    assert rec.answer.headline == "Adopt Hosted Forms Cloud (buy)."
+    assert rec.answer.conditions[0] == (
+        "Prefer Run Your Own Forms (self-hosted; share) if its full data export is confirmed and the agency "
+        "provides medium ops capacity (it has none) and skills in python (not among its stated skills)."
+    )
+    for indexed in (True, False):
+        ruled_out = recommend(catalog, council(will_resource=False), indexed=indexed)
+        assert ruled_out.answer.headline == "Adopt Hosted Forms Cloud (buy)."
+        assert not any(c.startswith("Prefer") for c in ruled_out.answer.conditions), indexed
+
+
 def test_the_agency_capacity_changes_the_order(forms):
     low = recommend(forms, council(level="other-public"))
     high = recommend(forms, council(level="other-public", ops_capacity="high", skills=("python",)))

@@ -151,6 +151,12 @@ def test_e_council_forms_is_answered_with_something_it_can_run(answer):
     assert resourced and all(a.option.deployment == "self-hosted" for a in resourced)
     assert rec.options.index(resourced[0]) > rec.options.index(top)
     assert all(a.needs for a in resourced)  # each says what running it would take
+    # The council has said it cannot add capacity or skills: no option needing them is the
+    # preferred choice, whatever its tier.
+    for a in rec.options:
+        if a.needs:
+            named = a.name.split(" (")[0]  # the answer names it "Name (deployment; step)"
+            assert not any(c.startswith(f"Prefer {named}") for c in rec.answer.conditions), rec.answer.conditions
     if rec.answer.tier == "to-verify":  # the catalogue lacks a deciding fact: name it
         assert all(v.label in rec.answer.headline for v in top.unknown)
         # and the self-hosted fallback is named with what the council cannot add
