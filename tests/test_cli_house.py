@@ -7,6 +7,7 @@ import json
 import os
 from importlib.metadata import version
 
+import pytest
 from typer.testing import CliRunner
 
 from catalog.sources import SourceSpec, checkout_dir
@@ -64,13 +65,20 @@ def test_help_offers_completion_install():
     assert "--install-completion" in out and "--show-completion" in out
 
 
-def test_show_completion_prints_a_script_for_the_named_shell():
+@pytest.fixture
+def named_shell(monkeypatch):
+    """Completion options that take the shell's name (Typer's switch for tests), so the tests
+    do not depend on the shell the suite itself was started from (sh in some CI runners)."""
+    monkeypatch.setenv("_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION", "1")
+
+
+def test_show_completion_prints_a_script_for_the_named_shell(named_shell):
     result = run("--show-completion", "bash")
     assert result.exit_code == OK, result.output
     assert "_sbb_completion" in result.stdout and "complete " in result.stdout
 
 
-def test_install_completion_writes_the_script_and_keeps_the_existing_shell_config(tmp_path, monkeypatch):
+def test_install_completion_writes_the_script_and_keeps_the_existing_shell_config(tmp_path, monkeypatch, named_shell):
     monkeypatch.setenv("HOME", str(tmp_path))
     (tmp_path / ".bashrc").write_text("# mine\nalias ll='ls -l'\n")
     result = run("--install-completion", "bash")
