@@ -658,7 +658,8 @@ class Ranked(Sequence):
 
     The options are given as sets of positions in the catalogue's index, in order (every
     option of one set shares the leading part of the rank key: tier, step, HIGH risks, score,
-    unknowns); inside a set the rest of the key (evidence, then names) orders them. An
+    unknowns, reuse, MEDIUM risks); inside a set the rest of the key (facts stated, then names)
+    orders them. An
     option's assessment is made when it is read. The same options, in the same order, as
     sorting every assessment by its rank key.
     """
@@ -771,6 +772,7 @@ def _recommend_ranked(catalog: Catalog, profile: Profile, strict: bool, basis: B
     fits = kept & ~unknown_any & ~needing
     demands = tuple((k, basis.demanded.get(k)) for k in RISK_DEMANDS if k in basis.demanded)
     highs = index.column_bits(("high", ctx, today, demands), basis.high)
+    mediums = index.column_bits(("medium", ctx, today, demands), basis.medium)
 
     def high_levels(bits: int) -> list[tuple[int, int]]:
         """HIGH risks counted only for the options of the parts ranked so far (risks cost
@@ -778,8 +780,13 @@ def _recommend_ranked(catalog: Catalog, profile: Profile, strict: bool, basis: B
         highs.fill(bits)
         return sorted((count, highs.of(count)) for count in highs.values())
 
+    def medium_levels(bits: int) -> list[tuple[int, int]]:
+        """MEDIUM risks, counted only for the parts read that tie on everything before them."""
+        mediums.fill(bits)
+        return sorted((count, mediums.of(count)) for count in mediums.values())
+
     # The rank key, level by level (Assessment.rank_key): tier, needs among those to verify,
-    # step, HIGH risks, score (higher first), unknowns; then inside a part reuse, MEDIUM risks,
+    # step, HIGH risks, score (higher first), unknowns, reuse, MEDIUM risks; then inside a part
     # facts stated and names.
     will = ctx.will_resource
     tiers = {0: fits, 1: 0, 2: to_verify, 3: 0}
@@ -797,7 +804,7 @@ def _recommend_ranked(catalog: Catalog, profile: Profile, strict: bool, basis: B
     def unknown_levels(bits: int) -> list[tuple[int, int]]:
         return sorted(_counts([(1, column.of(UNKNOWN)) for column in columns], bits).items())
 
-    rank_levels = [sorted(steps.items()), high_levels, score_levels, unknown_levels]
+    rank_levels = [sorted(steps.items()), high_levels, score_levels, unknown_levels, index.reuse_levels, medium_levels]
     flag = to_verify & needing
     kept_levels = [sorted(tiers.items()), [(False, ~flag), (True, flag)], *rank_levels]
     excluded_levels = rank_levels  # tier and needs are the same for every excluded option
@@ -814,11 +821,7 @@ def _recommend_ranked(catalog: Catalog, profile: Profile, strict: bool, basis: B
                 found.tier = TO_VERIFY if found.unknown_at else (FITS_IF_RESOURCED if found.needs else FITS)
         return found
 
-    static_of, medium = index.static, basis.medium
-
-    def static(position: int) -> tuple:
-        return _with_medium(static_of(position), medium(position))
-
+    static = index.static  # inside a part: facts stated, then names (reuse and MEDIUM risks are levels)
     share = kept & steps.get(0, 0)
     options = Ranked(kept, kept_levels, make, static, {
         # The options an answer may prefer to a buy option (state_answer's `preferable`): share

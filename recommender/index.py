@@ -269,6 +269,7 @@ class EngineIndex:
         self._origin_bits = Bits(len(self.options), lambda p: self.options[p].origin)
         self._end_bits = Bits(len(self.options), lambda p: self.options[p].value("maintenance.ends"))
         self._disputable_bits = Bits(len(self.options), self.disputable)
+        self._reuse_bits = Bits(len(self.options), lambda p: self.static(p)[:2])
 
     def positions(self, tools: list[Tool]) -> list[int]:
         """The positions of every option of these tools, in order."""
@@ -424,6 +425,13 @@ class EngineIndex:
                 len(c) > 1 for _, c in tool.claims
             )
         return found
+
+    def reuse_levels(self, bits: int) -> list[tuple[tuple[int, int], int]]:
+        """The options of `bits` by reuse, most first: (-agencies using the option, -agencies
+        using its tool) and their positions (the first two parts of `static`)."""
+        reuse = self._reuse_bits
+        reuse.fill(bits)
+        return sorted((value, reuse.of(value)) for value in reuse.values())
 
     def static(self, position: int) -> tuple:
         """What ranking reads of an option that no profile changes: reuse by this option and
