@@ -659,9 +659,8 @@ class Ranked(Sequence):
     The options are given as sets of positions in the catalogue's index, in order (every
     option of one set shares the leading part of the rank key: tier, step, HIGH risks, score,
     unknowns, reuse, MEDIUM risks); inside a set the rest of the key (facts stated, then names)
-    orders them. An
-    option's assessment is made when it is read. The same options, in the same order, as
-    sorting every assessment by its rank key.
+    orders them. An option's assessment is made when it is read. The same options, in the
+    same order, as sorting every assessment by its rank key.
     """
 
     def __init__(self, bits: int, levels: list, make, static, tags: dict | None = None):
