@@ -52,6 +52,16 @@ def is_known(option: Option, keys: tuple[str, ...]) -> bool:
     return False
 
 
+def deciding_facts_of(option: Option) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The deciding facts measured for an option: residency and assurance only when hosted."""
+    return DECIDING_FACTS + (HOSTED_DECIDING_FACTS if option.deployment == "hosted" else ())
+
+
+def unknown_deciding(option: Option) -> list[str]:
+    """The names of the option's deciding facts the catalogue does not state."""
+    return [name for name, keys in deciding_facts_of(option) if not is_known(option, keys)]
+
+
 def deciding(catalog: Catalog) -> dict:
     """The unknown share of the deciding facts per group of options, and per fact."""
     names = [name for name, _ in (*DECIDING_FACTS, *HOSTED_DECIDING_FACTS)]
@@ -61,8 +71,8 @@ def deciding(catalog: Catalog) -> dict:
     }
     for tool in catalog:
         for option in tool.options:
-            facts = DECIDING_FACTS + (HOSTED_DECIDING_FACTS if option.deployment == "hosted" else ())
-            unknown = [name for name, keys in facts if not is_known(option, keys)]
+            facts = deciding_facts_of(option)
+            unknown = unknown_deciding(option)
             for group, takes in GROUPS.items():
                 if not takes(option):
                     continue
@@ -75,6 +85,29 @@ def deciding(catalog: Catalog) -> dict:
     for row in out.values():
         row["unknown_share"] = round(row["unknown"] / row["possible"], 4) if row["possible"] else 0.0
     return out
+
+
+def gaps(catalog: Catalog) -> list[dict]:
+    """The options with deciding facts unknown, and which: where researching a fact helps most
+    first — buy and cross-agency options (those an agency cannot inspect itself), then the
+    most facts unknown, then by id."""
+    rows = []
+    for tool in catalog:
+        for option in tool.options:
+            unknown = unknown_deciding(option)
+            if unknown:
+                rows.append({
+                    "option": f"{tool.id}/{option.id}",
+                    "name": option.name,
+                    "step": option.step,
+                    "origin": option.origin,
+                    "deployment": option.deployment,
+                    "buy_or_cross_agency": GROUPS["buy_and_cross_agency"](option),
+                    "unknown": unknown,
+                    "of": len(deciding_facts_of(option)),
+                })
+    rows.sort(key=lambda r: (not r["buy_or_cross_agency"], -len(r["unknown"]), r["option"]))
+    return rows
 
 
 def stats(catalog: Catalog) -> dict:

@@ -69,3 +69,30 @@ def test_stats_cli_text_and_json():
     data = json.loads(runner.invoke(app, ["catalog", "stats", "--catalog", str(FIXTURE_CATALOG), "-f", "json"]).stdout)
     assert data["tools"] == 6
     assert data["deciding_facts"]["buy"]["unknown"] == 15 and data["deciding_facts"]["share"]["possible"] == 39
+
+
+def test_gaps_list_each_option_with_its_unknown_deciding_facts_buy_and_cross_agency_first():
+    # The same options and facts as the table at the top of this file.
+    out = runner.invoke(app, ["catalog", "stats", "--catalog", str(FIXTURE_CATALOG), "--gaps"])
+    assert out.exit_code == 0
+    section = out.stdout.split("options with deciding facts unknown (9; buy and cross-agency first, most unknown first):\n")[1]
+    assert section.splitlines() == [
+        "  zeta-unknown/cloud           buy   B/X  9 of 9: full_export, api, webhooks, sso, ops_effort, cost_model, licence, residency, assurance",
+        "  epsilon-cms/platform         share B/X  5 of 9: api, webhooks, sso, ops_effort, cost_model",
+        "  delta-desk/cloud             buy   B/X  4 of 9: sso, ops_effort, cost_model, assurance",
+        "  gamma-notify/service         share B/X  3 of 9: sso, licence, assurance",
+        "  alpha-analytics/cloud        buy   B/X  1 of 9: webhooks",
+        "  beta-insights/cloud          buy   B/X  1 of 9: sso",
+        "  gamma-notify/code            share      3 of 7: full_export, sso, cost_model",
+        "  delta-desk/self-hosted       share      2 of 7: full_export, cost_model",
+        "  alpha-analytics/self-hosted  share      1 of 7: sso",
+    ]
+    data = json.loads(runner.invoke(app, ["catalog", "stats", "--catalog", str(FIXTURE_CATALOG), "--gaps", "-f", "json"]).stdout)
+    by_option = {row["option"]: row for row in data["gaps"]}
+    # A sourced `false` is known: gamma's service states no full export, with its source.
+    assert by_option["gamma-notify/service"]["unknown"] == ["sso", "licence", "assurance"]
+    assert by_option["gamma-notify/service"]["origin"] == "cross-agency" and by_option["gamma-notify/service"]["buy_or_cross_agency"]
+    assert sum(len(row["unknown"]) for row in data["gaps"]) == data["deciding_facts"]["overall"]["unknown"]
+    # Without --gaps the list is left out of both formats.
+    plain = runner.invoke(app, ["catalog", "stats", "--catalog", str(FIXTURE_CATALOG), "-f", "json"]).stdout
+    assert "gaps" not in json.loads(plain)

@@ -288,22 +288,29 @@ def show(
 def stats_command(
     catalog: Optional[List[Path]] = typer.Option(None, "--catalog", help="Catalogue directory (repeatable)."),
     fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
+    show_gaps: bool = typer.Option(
+        False, "--gaps", help="Also list each option with deciding facts unknown, and which: buy and cross-agency first."
+    ),
 ) -> None:
     """Tool and option counts by area, origin and step, and how many facts are unknown.
 
     The deciding facts (full export, API, webhooks, SSO, ops effort, cost model, licence; for
     hosted options also residency and assurance) are measured per step, for buy and
-    cross-agency options together, and overall.
+    cross-agency options together, and overall. `--gaps` lists the options that leave some
+    unknown: the work list for whoever researches the catalogue.
 
     \b
     Examples:
       sbb catalog stats
+      sbb catalog stats --gaps
       sbb catalog stats --catalog ./our-catalogue -f json
     """
-    from catalog.stats import stats
+    from catalog.stats import gaps, stats
 
     loaded = load(catalog)
     data = stats(loaded.catalog)
+    if show_gaps:
+        data["gaps"] = gaps(loaded.catalog)
     if fmt == "json":
         typer.echo(json.dumps({"schema_version": JSON_VERSION, **data}, indent=2))
         return
@@ -329,6 +336,14 @@ def stats_command(
     lines += ["", "most often unknown:"]
     worst = sorted(facts["unknown_by_fact"].items(), key=lambda kv: (-kv[1], kv[0]))[:8]
     lines += [f"  {key:<34} unknown in {n} of {data['options']} options" for key, n in worst]
+    if show_gaps:
+        lines += ["", f"options with deciding facts unknown ({len(data['gaps'])}; buy and cross-agency first, most unknown first):"]
+        width = max((len(row["option"]) for row in data["gaps"]), default=0)
+        lines += [
+            f"  {row['option']:<{width}}  {row['step']:<5} {'B/X' if row['buy_or_cross_agency'] else '   '}"
+            f"  {len(row['unknown'])} of {row['of']}: {', '.join(row['unknown'])}"
+            for row in data["gaps"]
+        ]
     typer.echo("\n".join(lines))
 
 
