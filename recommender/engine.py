@@ -1203,7 +1203,7 @@ def state_answer(rec: Recommendation) -> Answer:
         return place(a) < place(top) and not (a.needs and will is False)
 
     better = _first(options, preferable, ("place<", place(top)), start=1)
-    if top.tier == FITS or (top.tier == FITS_IF_RESOURCED and rec.profile.context.will_resource):
+    if top.tier == FITS or (top.tier == FITS_IF_RESOURCED and will):
         if top.tier == FITS:
             headline = f"Adopt {_named(top)}."
             reason = "meets every hard requirement and the agency can run it"
@@ -1219,7 +1219,7 @@ def state_answer(rec: Recommendation) -> Answer:
                 )
             elif pref.tier == FITS_IF_RESOURCED:
                 conditions.append(f"Prefer {_named(pref)} if the agency provides {_funds(pref)}.")
-    elif top.tier == FITS_IF_RESOURCED and rec.profile.context.will_resource is not False:
+    elif top.tier == FITS_IF_RESOURCED and will is not False:
         headline = f"Adopt {_named(top)} if the agency provides {_funds(top)}."
         reason = "meets every hard requirement, but running it needs capacity or skills the agency has not stated"
         fallback = _first(options, lambda a: a.tier != FITS_IF_RESOURCED or not a.needs, "not-fits-if-resourced", start=1)
@@ -1241,7 +1241,7 @@ def state_answer(rec: Recommendation) -> Answer:
             nxt = options[1]
             conditions.append(f"If that fails: {_named(nxt)}" + (f" (confirm its {_to_verify(nxt)})." if nxt.unknown else "."))
         resourced = _first(options, lambda a: a.tier == FITS_IF_RESOURCED, "fits-if-resourced")
-        if resourced is not None and rec.profile.context.will_resource is False:
+        if resourced is not None and will is False:
             conditions.append(
                 f"{_named(resourced)} meets every hard requirement but needs {_funds(resourced)}, "
                 "which the agency has said it cannot add."
